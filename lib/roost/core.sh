@@ -1,0 +1,410 @@
+# shellcheck shell=sh
+# roost shell core: private helpers for bin/roost and lib/roost.sh.
+# Everything here is a function or a _roost_* variable; nothing runs when
+# sourced. Functions return, never exit. No external process is started
+# except the one sqlite3 per command (and python on the slow paths).
+
+# Exit codes (tests compare this table with python/roost/errors.py).
+_ROOST_OK=0 _ROOST_ERROR=1 _ROOST_DENIED=2 _ROOST_USAGE=64
+_ROOST_UNAVAILABLE=69 _ROOST_BUSY=75 _ROOST_CONFIG=78
+_ROOST_APP_ID=1380928340
+_ROOST_MIN_SQLITE=3037000
+# The status marker (ASCII unit separator, a literal byte), tab, newline.
+_roost_us=''
+_roost_tab='	'
+_roost_nl='
+'
+
+# _roost_err CMD MSG: print an error in the house form.
+_roost_err() {
+  command printf 'roost: %s: %s\n' "$1" "$2" >&2
+}
+
+# _roost_lit TEXT: set _roost_r to TEXT as an SQL string literal. The only
+# special character inside an SQLite literal is the single quote, which is
+# doubled; everything else (newlines, ';', '.shell', invalid UTF-8) is inert
+# because the script goes in on stdin and the CLI only takes dot-commands at
+# the start of a statement, never inside an open literal.
+_roost_lit() {
+  case $1 in
+    *\'*) ;;
+    *) _roost_r="'$1'"; return 0 ;;
+  esac
+  if [ "${#1}" -gt 4096 ]; then
+    # The loop below is quadratic in the number of quotes; sed is linear.
+    _roost_r=$(command printf '%s' "$1" | LC_ALL=C command sed "s/'/''/g"; command printf x)
+    _roost_r="'${_roost_r%x}'"
+    return 0
+  fi
+  _roost_r= _roost_t=$1
+  while :; do
+    case $_roost_t in
+      *\'*) _roost_r="$_roost_r${_roost_t%%\'*}''"; _roost_t=${_roost_t#*\'} ;;
+      *) break ;;
+    esac
+  done
+  _roost_r="'$_roost_r$_roost_t'"
+  unset _roost_t
+}
+
+# _roost_id_ok ID: 0 when ID is a well-formed agent id.
+_roost_id_ok() {
+  case $1 in
+    all|operator|'') return 1 ;;
+    [A-Za-z0-9]*) ;;
+    *) return 1 ;;
+  esac
+  case $1 in *[!A-Za-z0-9._-]*) return 1 ;; esac
+  [ "${#1}" -le 64 ]
+}
+
+# _roost_uint S: 0 when S is a non-negative decimal integer (no sign, <=18 digits).
+_roost_uint() {
+  case $1 in ''|*[!0-9]*) return 1 ;; esac
+  [ "${#1}" -le 18 ]
+}
+
+# _roost_duration OPT VALUE: set _roost_r to VALUE in seconds (90s, 15m,
+# 2h, 1d, or plain seconds); 64 with a message when malformed.
+_roost_duration() {
+  _roost_r=$2
+  case $2 in
+    *s) _roost_r=${2%s} ;;
+    *m) _roost_r=${2%m} ;;
+    *h) _roost_r=${2%h} ;;
+    *d) _roost_r=${2%d} ;;
+  esac
+  if ! _roost_uint "$_roost_r" || [ "${#_roost_r}" -gt 9 ]; then
+    _roost_lit "$2"
+    _roost_err "$_roost_cmd" "bad duration for $1: $_roost_r (use 90s, 15m, 2h, 1d or seconds)"
+    return 64
+  fi
+  case $2 in
+    *m) _roost_r=$((_roost_r * 60)) ;;
+    *h) _roost_r=$((_roost_r * 3600)) ;;
+    *d) _roost_r=$((_roost_r * 86400)) ;;
+  esac
+  return 0
+}
+
+# _roost_locate: set _roost_root (ROOT), _roost_db and _roost_db_how.
+# ROOT is the main working tree of the enclosing git repository (linked
+# worktrees share it), else the nearest ancestor with .roost/, else the
+# current directory. No git process: .git is read directly.
+_roost_locate() {
+  _roost_root= _roost_rdir=
+  if [ -n "${ROOST_ROOT:-}" ]; then
+    _roost_root=$ROOST_ROOT
+  else
+    _roost_d=$PWD
+    while :; do
+      if [ -d "$_roost_d/.git" ]; then
+        _roost_root=$_roost_d; break
+      elif [ -f "$_roost_d/.git" ]; then
+        _roost_l=
+        IFS= read -r _roost_l < "$_roost_d/.git" || :
+        _roost_l=${_roost_l#gitdir: }
+        case $_roost_l in
+          /*) ;;
+          *) _roost_l=$_roost_d/$_roost_l ;;
+        esac
+        case $_roost_l in
+          */.git/worktrees/*) _roost_root=${_roost_l%%/.git/worktrees/*} ;;
+          *) _roost_root=$_roost_d ;;
+        esac
+        break
+      fi
+      [ -z "$_roost_rdir" ] && [ -d "$_roost_d/.roost" ] && _roost_rdir=$_roost_d
+      [ -z "$_roost_d" ] && break
+      _roost_d=${_roost_d%/*}
+    done
+    [ -z "$_roost_root" ] && _roost_root=${_roost_rdir:-$PWD}
+    [ -z "$_roost_root" ] && _roost_root=/
+    unset _roost_d _roost_l
+  fi
+  unset _roost_rdir
+  if [ -n "${_roost_opt_db:-}" ]; then
+    _roost_db=$_roost_opt_db _roost_db_how=--db
+  elif [ -n "${ROOST_DB:-}" ]; then
+    _roost_db=$ROOST_DB _roost_db_how=ROOST_DB
+  else
+    _roost_db=$_roost_root/.roost/roost.db _roost_db_how=root
+  fi
+}
+
+# _roost_schema_version: set _roost_want to the newest migration number.
+# Both languages derive the version from the migration files themselves.
+_roost_schema_version() {
+  _roost_want=0
+  for _roost_f in "$ROOST_HOME"/python/roost/schema/[0-9][0-9][0-9][0-9]_*.sql; do
+    _roost_f=${_roost_f##*/}; _roost_f=${_roost_f%%_*}
+    while :; do case $_roost_f in 0?*) _roost_f=${_roost_f#0} ;; *) break ;; esac; done
+    _roost_want=$_roost_f
+  done
+  unset _roost_f
+}
+
+# _roost_ident: resolve who the caller is. Sets _roost_me_sql (an SQL
+# expression, NULL when nobody), _roost_me (the id when known without the
+# database) and _roost_me_how. Returns 64 on a malformed id.
+_roost_ident() {
+  _roost_me= _roost_me_how= _roost_me_sql=NULL
+  if [ -n "${_roost_opt_agent:-}" ]; then
+    _roost_me=$_roost_opt_agent _roost_me_how=--agent
+  elif [ -n "${ROOST_AGENT:-}" ]; then
+    _roost_me=$ROOST_AGENT _roost_me_how=ROOST_AGENT
+  fi
+  if [ -n "$_roost_me_how" ]; then
+    if ! _roost_id_ok "$_roost_me"; then
+      _roost_lit "$_roost_me"
+      _roost_err "$_roost_cmd" "bad agent id $_roost_r from $_roost_me_how (want [A-Za-z0-9][A-Za-z0-9._-]{0,63}, not 'all' or 'operator')"
+      return 64
+    fi
+    _roost_me_sql="'$_roost_me'"
+    return 0
+  fi
+  for _roost_v in ROOST_SESSION CLAUDE_CODE_SESSION_ID GEMINI_SESSION_ID; do
+    eval "_roost_sv=\${$_roost_v:-}"
+    if [ -n "$_roost_sv" ]; then
+      _roost_lit "$_roost_sv"
+      _roost_me_sql="(SELECT agent FROM sessions WHERE id = $_roost_r)"
+      _roost_me_how="session $_roost_v"
+      break
+    fi
+  done
+  unset _roost_v _roost_sv
+  return 0
+}
+
+# _roost_begin: start the SQL script of a command: busy timeout, one
+# BEGIN IMMEDIATE transaction, the schema check, the caller's context as
+# parameters (@now, @me), and the touch that records the caller as seen
+# (registering an explicit id on first use).
+_roost_begin() {
+  _roost_timeout=${ROOST_BUSY_TIMEOUT_MS:-5000}
+  _roost_uint "$_roost_timeout" || _roost_timeout=5000
+  if [ -n "${ROOST_NOW:-}" ] && _roost_uint "$ROOST_NOW"; then
+    _roost_now=$ROOST_NOW
+  else
+    _roost_now="CAST(strftime('%s','now') AS INTEGER)"
+  fi
+  _roost_schema_version
+  _roost_lit "$_roost_db"
+  _roost_s=".timeout $_roost_timeout
+.parameter init
+BEGIN IMMEDIATE;
+INSERT INTO roost_err SELECT 78, CASE
+  WHEN a != $_ROOST_APP_ID THEN 'not a roost database: ' || $_roost_r
+  WHEN v > $_roost_want THEN 'database schema version ' || v || ' is newer than this roost ($_roost_want): upgrade roost'
+  ELSE 'database schema version ' || v || ' needs migrating to $_roost_want: run ''roost migrate''' END
+  FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
+               (SELECT user_version FROM pragma_user_version) AS v)
+  WHERE a != $_ROOST_APP_ID OR v != $_roost_want;
+INSERT INTO roost_err SELECT 69, 'sqlite3 ' || sqlite_version() || ' is too old: install sqlite3 3.37 or newer'
+  WHERE (SELECT CAST(substr(x, 1, instr(x, '.') - 1) AS INTEGER) * 1000000
+              + CAST(substr(y, 1, instr(y, '.') - 1) AS INTEGER) * 1000
+           FROM (SELECT x, substr(x, instr(x, '.') + 1) AS y
+                   FROM (SELECT sqlite_version() || '.' AS x))) < $_ROOST_MIN_SQLITE;
+"
+  _roost_stop
+  _roost_s="${_roost_s}INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql);
+INSERT INTO roost_ctx VALUES ('now', @now);
+INSERT INTO emit(agent, kind, target, body, at)
+  SELECT @me, 'register', @me, NULL, @now
+  WHERE @me IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agents WHERE id = @me);
+INSERT INTO agents(id, registered_at, last_seen) SELECT @me, @now, @now WHERE @me IS NOT NULL
+  ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen);
+"
+}
+
+# _roost_need_me: stop (exit 64) when the caller has no identity.
+_roost_need_me() {
+  _roost_s="${_roost_s}INSERT INTO roost_err SELECT 64, 'no identity: pass --agent ID, set ROOST_AGENT, or bind this session with ''roost register ID''' WHERE @me IS NULL;
+"
+  _roost_stop
+}
+
+# _roost_stop: if an error was recorded, print it and abort (rollback).
+_roost_stop() {
+  _roost_s="${_roost_s}SELECT char(31) || rc || char(9) || msg FROM roost_err LIMIT 1;
+INSERT INTO roost_stop SELECT 1 FROM roost_err LIMIT 1;
+"
+}
+
+# _roost_end: commit, then report the first recorded status (or 0). A
+# status recorded without _roost_stop keeps the writes (a denied lock still
+# counts as the caller being seen).
+_roost_end() {
+  _roost_s="${_roost_s}COMMIT;
+SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1), '0');
+"
+}
+
+# _roost_run: make sure the database exists, run the script with the one
+# sqlite3 process roost starts, print data to stdout and the status
+# message to stderr, and return the status.
+_roost_run() {
+  if [ ! -f "$_roost_db" ]; then
+    _roost_python migrate --quiet --db "$_roost_db" || return
+  fi
+  _roost_o=$(command sqlite3 -batch -bail -init "$ROOST_HOME/python/roost/schema/connection.sql" "$_roost_db" 2>&1 <<_ROOST_EOF_
+$_roost_s
+_ROOST_EOF_
+)
+  case $_roost_o in
+    *"$_roost_us"*)
+      _roost_t=${_roost_o##*"$_roost_us"}
+      _roost_t=${_roost_t%%"$_roost_nl"*}
+      _roost_o=${_roost_o%"$_roost_us"*}
+      [ -n "$_roost_o" ] && command printf '%s' "$_roost_o"
+      _roost_rc=${_roost_t%%"$_roost_tab"*}
+      [ "$_roost_rc" != "$_roost_t" ] && _roost_err "$_roost_cmd" "${_roost_t#*"$_roost_tab"}"
+      unset _roost_o _roost_t _roost_s
+      return "$_roost_rc"
+      ;;
+  esac
+  case $_roost_o in
+    *'database is locked'*|*'database table is locked'*|*'database is busy'*)
+      _roost_err "$_roost_cmd" "database is busy (another writer held it for over ${_roost_timeout}ms): nothing was changed, it is safe to retry"
+      _roost_rc=75 ;;
+    *'file is not a database'*)
+      _roost_lit "$_roost_db"
+      _roost_err "$_roost_cmd" "not a roost database: $_roost_r"
+      _roost_rc=78 ;;
+    *)
+      if ! command -v sqlite3 >/dev/null 2>&1; then
+        _roost_err "$_roost_cmd" "sqlite3 not found: install the sqlite3 command-line shell (3.37 or newer)"
+        _roost_rc=69
+      else
+        _roost_o=${_roost_o#"$_roost_nl"}
+        _roost_o=${_roost_o%%"$_roost_nl"*}
+        _roost_err "$_roost_cmd" "sqlite3 failed: ${_roost_o#Error: }"
+        _roost_rc=1
+      fi ;;
+  esac
+  unset _roost_o _roost_s
+  return "$_roost_rc"
+}
+
+# _roost_python ARGS...: run the Python core (a slow path) and wait for it.
+_roost_python() {
+  if ! command -v "$_roost_py" >/dev/null 2>&1; then
+    _roost_err "${_roost_cmd:-roost}" "python3 not found: install Python 3.9 or newer (or set ROOST_PYTHON)"
+    return 69
+  fi
+  PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH} "$_roost_py" -m roost "$@"
+}
+
+# _roost_clean SQL-EXPR: set _roost_r to an SQL expression that removes
+# terminal control characters (C0 but tab and newline, DEL, C1 CSI) from
+# EXPR, for human output of text that agents wrote.
+_roost_clean() {
+  _roost_r=$1
+  for _roost_c in 1 2 3 4 5 6 7 8 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 127 155; do
+    _roost_r="replace($_roost_r, char($_roost_c), '')"
+  done
+  unset _roost_c
+}
+
+# _roost_help_file FILE: print a command file's header comment as its help.
+_roost_help_file() {
+  while IFS= read -r _roost_l; do
+    case $_roost_l in
+      '#!'*|'# shellcheck'*) continue ;;
+      '#') command printf '\n' ;;
+      '# '*) command printf '%s\n' "${_roost_l#\# }" ;;
+      *) break ;;
+    esac
+  done < "$1"
+  unset _roost_l
+}
+
+# _roost_alias NAME: set _roost_r to the command NAME stands for.
+_roost_alias() {
+  case $1 in
+    hb) _roost_r=heartbeat ;;
+    ex|exchange) _roost_r=send ;;
+    *) _roost_r=$1 ;;
+  esac
+}
+
+# _roost_main ARGS...: parse global flags (before or after the command;
+# `--` ends flag parsing), then run a shell-owned command in this process
+# or hand the untouched arguments to the Python core.
+_roost_main() {
+  _roost_cmd= _roost_opt_db= _roost_opt_agent= _roost_opt_json= _roost_opt_quiet= _roost_help=
+  _roost_skip=
+  for _roost_a in "$@"; do
+    if [ -n "$_roost_skip" ]; then _roost_skip=; continue; fi
+    case $_roost_a in
+      --) break ;;
+      --db|--agent) _roost_skip=1 ;;
+      --db=*|--agent=*|--json|--quiet|-q) ;;
+      --help|-h) _roost_help=1 ;;
+      *) [ -z "$_roost_cmd" ] && _roost_cmd=$_roost_a ;;
+    esac
+  done
+  unset _roost_skip _roost_a
+  _roost_alias "$_roost_cmd"; _roost_cmd=$_roost_r
+  _roost_f=$ROOST_HOME/lib/roost/commands/$_roost_cmd.sh
+  case $_roost_cmd in
+    ''|*/*|.*|help) _roost_f= ;;
+  esac
+  if [ -z "$_roost_f" ] || [ ! -f "$_roost_f" ]; then
+    unset _roost_f
+    if ! command -v "$_roost_py" >/dev/null 2>&1; then
+      _roost_err "${_roost_cmd:-roost}" "python3 not found: install Python 3.9 or newer (or set ROOST_PYTHON)"
+      return 69
+    fi
+    PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH}
+    export PYTHONPATH
+    exec "$_roost_py" -m roost "$@"
+  fi
+  if [ -n "$_roost_help" ]; then
+    _roost_help_file "$_roost_f"
+    return 0
+  fi
+  # Second pass: drop the global flags and the command name, keep the rest
+  # in order (rotating through "$@", as POSIX sh has no arrays).
+  _roost_n=$# _roost_seen= _roost_end=
+  while [ "$_roost_n" -gt 0 ]; do
+    _roost_a=$1; shift; _roost_n=$((_roost_n - 1))
+    if [ -n "$_roost_end" ]; then set -- "$@" "$_roost_a"; continue; fi
+    case $_roost_a in
+      --) _roost_end=1; set -- "$@" "$_roost_a" ;;
+      --db|--agent)
+        if [ "$_roost_n" -eq 0 ]; then
+          _roost_err "$_roost_cmd" "$_roost_a needs a value"; return 64
+        fi
+        if [ "$_roost_a" = --db ]; then _roost_opt_db=$1; else _roost_opt_agent=$1; fi
+        shift; _roost_n=$((_roost_n - 1)) ;;
+      --db=*) _roost_opt_db=${_roost_a#--db=} ;;
+      --agent=*) _roost_opt_agent=${_roost_a#--agent=} ;;
+      --json) _roost_opt_json=1 ;;
+      --quiet|-q) _roost_opt_quiet=1 ;;
+      *)
+        if [ -z "$_roost_seen" ]; then _roost_seen=1; else set -- "$@" "$_roost_a"; fi ;;
+    esac
+  done
+  unset _roost_n _roost_seen _roost_end _roost_a
+  _roost_locate
+  _roost_ident || return
+  . "$_roost_f"
+  unset _roost_f
+  "_roost_cmd_$_roost_cmd" "$@"
+}
+
+# _roost_noargs "$@": refuse any argument (64).
+_roost_noargs() {
+  [ "$#" -eq 0 ] && return 0
+  [ "$1" = -- ] && [ "$#" -eq 1 ] && return 0
+  _roost_lit "$1"
+  _roost_err "$_roost_cmd" "unexpected argument $_roost_r (see 'roost $_roost_cmd --help')"
+  return 64
+}
+
+# _roost_usage MSG: a usage error (64).
+_roost_usage() {
+  _roost_err "$_roost_cmd" "$1 (see 'roost $_roost_cmd --help')"
+  return 64
+}

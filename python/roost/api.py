@@ -1,0 +1,318 @@
+"""The roost Python API: `Roost(db, agent)` offers every operation.
+
+    import roost
+    r = roost.Roost(db=".roost/roost.db", agent="alice")
+    r.register(role="dev")
+    r.heartbeat(epoch=1)
+
+Methods return plain data (dicts, lists) and raise roost.RoostError (with
+an exit code) on failure. The shell commands call the same SQL; parity tests
+run the same scenario through both on one database file.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from typing import Any
+
+from . import db as dbm
+from . import proc
+from .errors import RoostError, UsageError
+from .text import sqltext
+
+SESSION_VARS = ("ROOST_SESSION", "CLAUDE_CODE_SESSION_ID", "GEMINI_SESSION_ID")
+
+
+def row(r: sqlite3.Row | None) -> dict[str, Any] | None:
+    return dict(r) if r is not None else None
+
+
+class CoreMixin:
+    """Identity, liveness, the event log, configuration, database upkeep."""
+
+    def __init__(self, db: str | None = None, agent: str | None = None, *,
+                 cwd: str | None = None, agent_how: str | None = None,
+                 session: str | None = None):
+        self.path, self.db_how, self.root = dbm.locate(db, cwd)
+        self._conn: sqlite3.Connection | None = None
+        self.agent: str | None = None
+        self.agent_how: str | None = None
+        self.session: str | None = session
+        self.session_how: str | None = "argument" if session else None
+        if agent:
+            self.agent, self.agent_how = dbm.check_id(agent), agent_how or "argument"
+        elif os.environ.get("ROOST_AGENT"):
+            self.agent = dbm.check_id(os.environ["ROOST_AGENT"], "agent id from ROOST_AGENT")
+            self.agent_how = "ROOST_AGENT"
+        elif not session:
+            for v in SESSION_VARS:
+                if os.environ.get(v):
+                    self.session, self.session_how = os.environ[v], f"session {v}"
+                    break
+
+    # -- plumbing ---------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = dbm.connect(self.path)
+            from .text import decode
+            self._conn.text_factory = decode
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def tx(self):
+        """A write transaction (BEGIN IMMEDIATE) that also records the caller
+        as seen; yields the time. Use: `with self.tx() as now: ...`."""
+        return _Tx(self)
+
+    def _resolve(self) -> str | None:
+        """The caller's id, looked up from the session when not explicit."""
+        if self.agent:
+            return self.agent
+        if self.session:
+            r = self.conn.execute(
+                "SELECT agent FROM sessions WHERE id = CAST(? AS TEXT)", (sqltext(self.session),)
+            ).fetchone()
+            if r:
+                self.agent, self.agent_how = r[0], self.session_how
+                return self.agent
+        return None
+
+    def me(self) -> str:
+        """The caller's id, or UsageError (64) when there is none."""
+        a = self._resolve()
+        if not a:
+            raise UsageError(
+                "no identity: pass --agent ID, set ROOST_AGENT, or bind this session "
+                "with 'roost register ID'"
+            )
+        return a
+
+    def _touch(self, now: int) -> None:
+        """Record the caller as seen (registering an explicit id on first
+        use). The same SQL as _roost_begin in the shell."""
+        a = self._resolve()
+        if not a:
+            return
+        c = self.conn
+        if c.execute("SELECT 1 FROM agents WHERE id = ?", (a,)).fetchone() is None:
+            self.emit("register", a, None, now=now)
+        c.execute(
+            "INSERT INTO agents(id, registered_at, last_seen) VALUES (?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+            (a, now, now),
+        )
+
+    def emit(self, kind: str, target: str | None, body: Any, *, now: int,
+             seen: int = 0, actor: str | None = None) -> dict[str, Any]:
+        """Append one event (inside a transaction); returns {seq, ts}."""
+        if body is not None and not isinstance(body, str):
+            body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        who = actor or self._resolve() or "operator"
+        self.conn.execute(
+            "INSERT INTO emit(agent, kind, target, body, at, seen) "
+            "VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), ?, ?)",
+            (who, kind, sqltext(target), sqltext(body), now, seen),
+        )
+        r = self.conn.execute("SELECT seq, ts FROM events WHERE seq = (SELECT max(seq) FROM events)").fetchone()
+        return {"seq": r[0], "ts": r[1]}
+
+    # -- identity and liveness -------------------------------------------
+
+    def whoami(self) -> dict[str, Any]:
+        with self.tx():
+            a = self.me()
+            r = self.conn.execute(
+                "SELECT id, role, team, state FROM agent_state WHERE id = ?", (a,)
+            ).fetchone()
+        return {"agent": r["id"], "how": self.agent_how, "role": r["role"],
+                "team": r["team"], "state": r["state"], "db": self.path}
+
+    def register(self, agent: str | None = None, *, role: str | None = None,
+                 team: str | None = None, pid: int | None = None,
+                 session: str | None = None, vendor: str | None = None,
+                 find_process: bool = True) -> dict[str, Any]:
+        """Register or update an agent; bind the current session to it; record
+        its long-lived process (ROOST_PID, `pid`, or found in our ancestry)."""
+        if agent:
+            self.agent, self.agent_how = dbm.check_id(agent), self.agent_how or "argument"
+        a = self.me()
+        for name, v in (("role", role), ("team", team)):
+            if v is not None and not _name_ok(v):
+                raise UsageError(f"bad {name} {v!r} (want [A-Za-z0-9][A-Za-z0-9._-]{{0,63}})")
+        found = None
+        if pid is not None:
+            st = proc.start_time(pid)
+            found = (pid, st) if st else None
+        elif find_process:
+            found = proc.find_agent_process()
+        sess = session or self.session
+        with self.tx() as now:
+            c = self.conn
+            c.execute(
+                "UPDATE agents SET role = coalesce(?, role), team = coalesce(?, team), "
+                "ended_at = NULL WHERE id = ?", (role, team, a))
+            if found:
+                c.execute(
+                    "UPDATE agents SET pid = ?, pid_start = ?, host = ?, dead_at = NULL WHERE id = ?",
+                    (found[0], found[1], proc.host(), a))
+            if sess:
+                c.execute(
+                    "INSERT INTO sessions(id, agent, vendor, pid, pid_start, host, started_at) "
+                    "VALUES (CAST(? AS TEXT), ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                    "agent = excluded.agent, vendor = coalesce(excluded.vendor, vendor), "
+                    "pid = coalesce(excluded.pid, pid), pid_start = coalesce(excluded.pid_start, pid_start), "
+                    "host = coalesce(excluded.host, host), ended_at = NULL",
+                    (sqltext(sess), a, vendor, found[0] if found else None,
+                     found[1] if found else None, proc.host() if found else None, now))
+            ev = self.emit("register", a, {"role": role, "team": team,
+                                           "pid": found[0] if found else None,
+                                           "session": bool(sess)}, now=now)
+            r = row(c.execute("SELECT id AS agent, role, team, pid, host, state FROM agent_state WHERE id = ?", (a,)).fetchone())
+        r.update(ev)
+        return r
+
+    def heartbeat(self, epoch: int | None = None, round: int | None = None) -> dict[str, Any]:
+        """Record that the caller is alive, optionally with its position."""
+        for name, v in (("epoch", epoch), ("round", round)):
+            if v is not None and (not isinstance(v, int) or v < 0):
+                raise UsageError(f"--{name} needs a whole number")
+        with self.tx() as now:
+            a = self.me()
+            c = self.conn
+            c.execute(
+                "UPDATE agents SET round = CASE WHEN ? IS NOT NULL THEN ? "
+                "WHEN ? IS NOT NULL AND ? != epoch THEN 0 ELSE round END, "
+                "epoch = coalesce(?, epoch) WHERE id = ?",
+                (round, round, epoch, epoch, epoch, a))
+            ep, rd = c.execute("SELECT epoch, round FROM agents WHERE id = ?", (a,)).fetchone()
+            ev = self.emit("heartbeat", a, {"epoch": ep, "round": rd}, now=now)
+        return {"agent": a, "seq": ev["seq"], "ts": ev["ts"], "epoch": ep, "round": rd}
+
+    def agents(self) -> list[dict[str, Any]]:
+        """Every registered agent with role, team, state, last seen, position."""
+        with self.tx():
+            rows = self.conn.execute(
+                "SELECT id AS agent, role, team, state, last_seen, registered_at, pid, host, "
+                "epoch, round FROM agent_state ORDER BY id").fetchall()
+        return [dict(r) for r in rows]
+
+    def mark_dead(self, agent: str, now: int) -> bool:
+        """Inside a transaction: if agent's recorded process is provably dead,
+        record that (it becomes gone) and return True."""
+        r = self.conn.execute("SELECT pid, pid_start, host FROM agents WHERE id = ?", (agent,)).fetchone()
+        if r and proc.pid_dead(r["pid"], r["pid_start"], r["host"]):
+            self.conn.execute(
+                "UPDATE agents SET dead_at = ?, pid = NULL, pid_start = NULL "
+                "WHERE id = ? AND pid IS ?", (now, agent, r["pid"]))
+            self.emit("agent.dead", agent, {"pid": r["pid"]}, now=now, actor=self._resolve() or "operator")
+            return True
+        return False
+
+    # -- the event log ------------------------------------------------------
+
+    def log(self, since: int | None = None, kind: str | None = None,
+            agent: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Events in causal order (Lamport time, then agent id). Filters apply
+        before the limit, which keeps the most recent `limit` (0: all)."""
+        where, args = [], []
+        if since is not None:
+            where.append("seq > ?"); args.append(since)
+        if kind:
+            where.append("(kind = ? OR kind LIKE ? ESCAPE '\\')")
+            args += [kind, kind.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%"]
+        if agent:
+            where.append("agent = ?"); args.append(agent)
+        w = ("WHERE " + " AND ".join(where)) if where else ""
+        lim = f"LIMIT {int(limit)}" if limit else ""
+        sql = (f"SELECT * FROM (SELECT seq, ts, agent, kind, target, body, at FROM events {w} "
+               f"ORDER BY ts DESC, agent DESC {lim}) ORDER BY ts, agent")
+        return [dict(r) for r in self.conn.execute(sql, args).fetchall()]
+
+    # -- configuration --------------------------------------------------------
+
+    def config(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT key, coalesce(value, dflt) AS value, dflt AS default_value, type, doc, "
+            "value IS NOT NULL AS is_set FROM config ORDER BY key").fetchall()
+        return [dict(r) for r in rows]
+
+    def config_get(self, key: str) -> str:
+        r = self.conn.execute("SELECT coalesce(value, dflt) FROM config WHERE key = ?", (key,)).fetchone()
+        if r is None:
+            raise UsageError(f"unknown config key {key!r} (see 'roost config')")
+        return r[0]
+
+    def config_set(self, key: str, value: str | None) -> dict[str, Any]:
+        """Set a key (None: back to its default). Values are validated by type."""
+        from .config import normalize
+        r = self.conn.execute("SELECT type FROM config WHERE key = ?", (key,)).fetchone()
+        if r is None:
+            raise UsageError(f"unknown config key {key!r} (see 'roost config')")
+        v = None if value is None else normalize(key, r[0], value)
+        with self.tx() as now:
+            self.conn.execute("UPDATE config SET value = ? WHERE key = ?", (v, key))
+            self.emit("config", key, {"value": v}, now=now)
+        return {"key": key, "value": self.config_get(key)}
+
+    # -- upkeep ---------------------------------------------------------------
+
+    def backup(self, dest: str, *, force: bool = False) -> dict[str, Any]:
+        """A consistent copy of the database taken while others write; it is
+        checked with integrity_check before this returns."""
+        if os.path.exists(dest) and not force:
+            raise UsageError(f"{dest!r} exists (pass --force to replace it)")
+        tmp = dest + ".tmp"
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        dbm.backup_to(self.conn, tmp)
+        chk = sqlite3.connect(tmp)
+        try:
+            ok = chk.execute("PRAGMA integrity_check").fetchone()[0]
+            n = chk.execute("SELECT count(*) FROM events").fetchone()[0]
+        finally:
+            chk.close()
+        if ok != "ok":
+            raise RoostError(f"backup failed integrity_check: {ok}")
+        os.replace(tmp, dest)
+        return {"path": dest, "events": n, "integrity": ok}
+
+
+def _name_ok(v: str) -> bool:
+    import re
+    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", v))
+
+
+class _Tx:
+    def __init__(self, r: CoreMixin):
+        self.r = r
+        self.cm = None
+
+    def __enter__(self) -> int:
+        self.cm = dbm.transaction(self.r.conn)
+        now = self.cm.__enter__()
+        try:
+            self.r._touch(now)
+        except BaseException as e:
+            self.cm.__exit__(type(e), e, e.__traceback__)
+            raise
+        return now
+
+    def __exit__(self, et, ev, tb):
+        return self.cm.__exit__(et, ev, tb)
+
+
+class Roost(CoreMixin):
+    """Every roost operation, for one database and one caller."""

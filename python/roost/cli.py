@@ -1,0 +1,187 @@
+"""The click CLI. Commands live one per module in roost/commands/ and are
+imported only when run, so start-up pays for one command, not all."""
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import USAGE, RoostError
+
+COMMANDS_DIR = Path(__file__).resolve().parent / "commands"
+# Aliases, the same as _roost_alias in lib/roost/core.sh.
+ALIASES = {"hb": "heartbeat", "ex": "send", "exchange": "send"}
+
+
+def roost_home() -> Path | None:
+    """The tree holding bin/ and lib/ (a checkout, the installer's copy, or
+    pip's share/roost)."""
+    cands = []
+    if os.environ.get("ROOST_HOME"):
+        cands.append(Path(os.environ["ROOST_HOME"]))
+    here = Path(__file__).resolve().parent
+    cands += [here.parent.parent, Path(sys.prefix) / "share" / "roost"]
+    for c in cands:
+        if (c / "lib" / "roost" / "core.sh").is_file():
+            return c
+    return None
+
+
+def shell_commands() -> dict[str, Path]:
+    home = roost_home()
+    if home is None:
+        return {}
+    d = home / "lib" / "roost" / "commands"
+    return {p.stem: p for p in sorted(d.glob("*.sh"))}
+
+
+def python_commands() -> list[str]:
+    return sorted(p.stem.replace("_", "-") for p in COMMANDS_DIR.glob("*.py")
+                  if not p.stem.startswith("_"))
+
+
+@dataclass
+class Globals:
+    db: str | None = None
+    agent: str | None = None
+    json: bool = False
+    quiet: bool = False
+    command: str = ""
+
+    def roost(self, **kw: Any):
+        from .api import Roost
+        return Roost(self.db, self.agent, agent_how="--agent" if self.agent else None, **kw)
+
+
+def split_globals(argv: list[str]) -> tuple[list[str], Globals]:
+    """Take --db, --agent, --json, --quiet from anywhere before `--`."""
+    g = Globals()
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            out += argv[i:]
+            break
+        if a in ("--db", "--agent"):
+            if i + 1 >= len(argv):
+                raise click.UsageError(f"{a} needs a value")
+            setattr(g, a[2:], argv[i + 1])
+            i += 2
+            continue
+        if a.startswith("--db="):
+            g.db = a[5:]
+        elif a.startswith("--agent="):
+            g.agent = a[8:]
+        elif a == "--json":
+            g.json = True
+        elif a in ("--quiet", "-q"):
+            g.quiet = True
+        else:
+            out.append(a)
+        i += 1
+    return out, g
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return python_commands()
+
+    def get_command(self, ctx, name):
+        name = ALIASES.get(name, name)
+        mod = name.replace("-", "_")
+        if not (COMMANDS_DIR / f"{mod}.py").is_file():
+            return None
+        return importlib.import_module(f"roost.commands.{mod}").cli
+
+    def format_commands(self, ctx, formatter):
+        from .commands.help import all_commands
+        rows = [(n, s) for n, s, _ in all_commands()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             invoke_without_command=True)
+@click.pass_context
+def group(ctx):
+    """roost: coordination for AI coding agents sharing one repository.
+
+    Global flags, before or after the command: --db PATH, --agent ID,
+    --json, --quiet; `--` ends flag parsing."""
+    if ctx.invoked_subcommand is None:
+        from .commands.help import print_overview
+        print_overview()
+
+
+def _exec_shell(argv: list[str]) -> None:
+    home = roost_home()
+    os.environ["ROOST_HOME"] = str(home)
+    os.environ.setdefault("ROOST_PYTHON", sys.executable)
+    sh = "/bin/sh" if os.path.exists("/bin/sh") else "sh"
+    os.execv(sh, [sh, str(home / "bin" / "roost"), *argv])
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    cmd = ""
+    try:
+        args, g = split_globals(argv)
+        cmd = next((a for a in args if not a.startswith("-")), "")
+        cmd = ALIASES.get(cmd, cmd)
+        g.command = cmd
+        if cmd and cmd in shell_commands():
+            _exec_shell(argv)  # the shell owns it: one owner per command
+        rv = group.main(args=args, prog_name="roost", standalone_mode=False, obj=g)
+        code = rv if isinstance(rv, int) else 0
+    except RoostError as e:
+        _err(cmd, e.message)
+        code = e.code
+    except click.exceptions.Exit as e:
+        code = e.exit_code
+    except click.exceptions.Abort:
+        code = 130
+    except click.UsageError as e:
+        _err(cmd or "roost", e.format_message() + (f" (see 'roost {cmd} --help')" if cmd else ""))
+        code = USAGE
+    except click.ClickException as e:
+        _err(cmd or "roost", e.format_message())
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as e:  # an internal error: one line, the traceback on request
+        if os.environ.get("ROOST_DEBUG"):
+            raise
+        _err(cmd, f"internal error: {type(e).__name__}: {e} (set ROOST_DEBUG=1 for a traceback)")
+        code = 1
+    except BrokenPipeError:
+        code = 0
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+    sys.stdout.flush()
+    sys.exit(code)
+
+
+def _err(cmd: str, msg: str) -> None:
+    from .text import clean
+    sys.stderr.write(f"roost: {cmd or 'roost'}: {clean(msg)}\n")
+
+
+def command(name: str, **kw):
+    """Decorator for a roost command module's `cli`: a click command that
+    receives the Globals as `g`, and whose integer return is the exit code."""
+    def deco(f):
+        @click.pass_obj
+        def wrapper(g, *a, **k):
+            return f(g, *a, **k)
+        functools.update_wrapper(wrapper, f)  # keeps click's __click_params__
+        return click.command(name, context_settings={"help_option_names": ["-h", "--help"]}, **kw)(wrapper)
+    return deco

@@ -1,0 +1,80 @@
+"""roost init."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from ..cli import command
+from ..db import locate, migrate, schema_version
+from ..text import emit_json
+
+BEGIN = "<!-- roost:begin (managed by `roost init`; edits inside are replaced) -->"
+END = "<!-- roost:end -->"
+SECTION = f"""{BEGIN}
+## Coordinating with other agents: roost
+
+Several AI agents may be working in this repository at once. They
+coordinate through `roost` (one SQLite file in `.roost/`). Before you
+start, run `roost onboard` and follow it: pick an agent id, lease files
+before editing them (`roost lock PATH`), claim tasks (`roost claim`), read
+and answer messages (`roost recv`, `roost send`). `roost help` lists all.
+{END}
+"""
+
+
+def update_agents_md(root: str) -> str:
+    """Add or refresh the managed section of ROOT/AGENTS.md; returns
+    'created', 'updated' or 'unchanged'. Only text between the markers is
+    ever replaced."""
+    path = os.path.join(root, "AGENTS.md")
+    if not os.path.exists(path):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("# AGENTS.md\n\n" + SECTION)
+        return "created"
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
+        old = f.read()
+    b, e = old.find(BEGIN), old.find(END)
+    if b >= 0 and e > b:
+        new = old[:b] + SECTION.rstrip("\n") + old[e + len(END):]
+    else:
+        sep = "" if old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
+        new = old + sep + SECTION
+    if new == old:
+        return "unchanged"
+    with open(path, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
+        f.write(new)
+    return "updated"
+
+
+@command("init")
+@click.option("--role", help="Role to register the caller with (needs --agent or ROOST_AGENT).")
+@click.option("--team", help="Team to register the caller with.")
+@click.option("--no-agents-md", is_flag=True, help="Do not touch AGENTS.md.")
+def cli(g, role, team, no_agents_md):
+    """Create and migrate the database at ROOT; optionally register the caller.
+
+    ROOT is the main working tree of the enclosing git repository, else the
+    nearest ancestor with .roost/, else the current directory. Also adds a
+    short managed section to ROOT/AGENTS.md telling agents to run `roost
+    onboard` (between markers; --no-agents-md skips it). Idempotent.
+
+    Exit codes: 0 done; 64 bad id; 75 busy; 78 database newer than roost or
+    not roost's."""
+    path, how, root = locate(g.db)
+    applied = migrate(path)
+    out = {"db": path, "root": root, "schema": schema_version(), "applied": applied}
+    if not no_agents_md:
+        out["agents_md"] = update_agents_md(root)
+    r = g.roost()
+    if r.agent:
+        out["agent"] = r.register(role=role, team=team)["agent"]
+    if g.json:
+        emit_json(out)
+    elif not g.quiet:
+        click.echo(f"roost database: {path} (schema {out['schema']})")
+        if "agents_md" in out:
+            click.echo(f"AGENTS.md: {out['agents_md']}")
+        if "agent" in out:
+            click.echo(f"registered {out['agent']}")
+    return 0

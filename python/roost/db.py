@@ -1,0 +1,345 @@
+"""The database: where it is, opening it, migrating it, writing to it.
+
+Every Python write goes through `transaction()`; the shell's counterpart is
+`_roost_run` in lib/roost/core.sh. Both read python/roost/schema/.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import time
+from pathlib import Path
+from typing import Iterator
+
+from .errors import Busy, RoostError, SchemaError, Unavailable, UsageError
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+APP_ID = 1380928340
+MIN_SQLITE = (3, 37, 0)
+_MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """The migration files, in order, as (version, path)."""
+    out = []
+    for p in sorted(SCHEMA_DIR.iterdir()):
+        m = _MIGRATION.match(p.name)
+        if m:
+            out.append((int(m.group(1)), p))
+    return out
+
+
+def schema_version() -> int:
+    """The schema version this roost expects: the newest migration's number."""
+    ms = migrations()
+    return ms[-1][0] if ms else 0
+
+
+def now() -> int:
+    """Unix seconds; ROOST_NOW (a testing aid) overrides the clock."""
+    v = os.environ.get("ROOST_NOW", "")
+    if v.isdigit() and len(v) <= 18:
+        return int(v)
+    return int(time.time())
+
+
+def find_root(cwd: str | None = None) -> str:
+    """ROOT: the main working tree of the enclosing git repository (linked
+    worktrees resolve to it), else the nearest ancestor with .roost/, else
+    cwd. Mirrors _roost_locate in the shell; no git process is started."""
+    env = os.environ.get("ROOST_ROOT")
+    if env:
+        return env
+    d = os.path.realpath(cwd or os.getcwd())
+    roost_dir = None
+    cur = d
+    while True:
+        git = os.path.join(cur, ".git")
+        if os.path.isdir(git):
+            return cur
+        if os.path.isfile(git):
+            try:
+                with open(git, encoding="utf-8", errors="surrogateescape") as f:
+                    line = f.readline().rstrip("\n")
+            except OSError:
+                line = ""
+            if line.startswith("gitdir: "):
+                line = line[len("gitdir: "):]
+            if not line.startswith("/"):
+                line = cur.rstrip("/") + "/" + line
+            marker = "/.git/worktrees/"
+            if marker in line:
+                return line.split(marker, 1)[0]
+            return cur
+        if roost_dir is None and os.path.isdir(os.path.join(cur, ".roost")):
+            roost_dir = cur
+        parent = os.path.dirname(cur)
+        if parent == cur:
+            break
+        cur = parent
+    return roost_dir or d
+
+
+def locate(db: str | None = None, cwd: str | None = None) -> tuple[str, str, str]:
+    """(database path, how it was found, ROOT)."""
+    root = find_root(cwd)
+    if db:
+        return db, "--db", root
+    env = os.environ.get("ROOST_DB")
+    if env:
+        return env, "ROOST_DB", root
+    return os.path.join(root, ".roost", "roost.db"), "root", root
+
+
+def _busy_ms() -> int:
+    v = os.environ.get("ROOST_BUSY_TIMEOUT_MS", "")
+    return int(v) if v.isdigit() and len(v) <= 9 else 5000
+
+
+def _is_busy(e: Exception) -> bool:
+    s = str(e)
+    return "database is locked" in s or "database table is locked" in s or "database is busy" in s
+
+
+def busy_error() -> Busy:
+    return Busy(
+        f"database is busy (another writer held it for over {_busy_ms()}ms): "
+        "nothing was changed, it is safe to retry"
+    )
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """Split an SQL script into complete statements (triggers included),
+    skipping sqlite3 CLI dot-command lines."""
+    buf = ""
+    for line in sql.splitlines(keepends=True):
+        empty = all(not ln.strip() or ln.strip().startswith("--") for ln in buf.splitlines())
+        if empty and line.lstrip().startswith("."):
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf
+            buf = ""
+    if buf.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in buf.splitlines()
+    ):
+        yield buf
+
+
+_CONNECTION_SQL: list[str] | None = None
+
+
+def _connection_sql() -> list[str]:
+    global _CONNECTION_SQL
+    if _CONNECTION_SQL is None:
+        _CONNECTION_SQL = list(_statements((SCHEMA_DIR / "connection.sql").read_text()))
+    return _CONNECTION_SQL
+
+
+def _check_sqlite() -> None:
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise Unavailable(
+            f"Python's SQLite library is {sqlite3.sqlite_version}: roost needs 3.37 or newer"
+        )
+
+
+def _raw_connect(path: str) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(path, timeout=_busy_ms() / 1000, isolation_level=None)
+    except sqlite3.OperationalError as e:
+        raise RoostError(f"cannot open database {path!r}: {e}") from e
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _header(conn: sqlite3.Connection, path: str) -> tuple[int, int]:
+    try:
+        app = conn.execute("PRAGMA application_id").fetchone()[0]
+        ver = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        if _is_busy(e):
+            raise busy_error() from e
+        raise SchemaError(f"not a roost database: {path!r}") from e
+    return app, ver
+
+
+def _prepare_dir(path: str) -> None:
+    d = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(d):
+        os.makedirs(d, mode=0o700, exist_ok=True)
+        os.chmod(d, 0o700)
+    if os.path.basename(d) == ".roost":
+        gi = os.path.join(d, ".gitignore")
+        if not os.path.exists(gi):
+            with open(gi, "w") as f:
+                f.write("# roost's runtime files (database, WAL, backups): never commit them\n*\n")
+
+
+def create(path: str) -> None:
+    """Create an empty database file, private to the user, in WAL mode."""
+    _prepare_dir(path)
+    old = os.umask(0o077)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+        conn = _raw_connect(path)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            conn.close()
+    finally:
+        os.umask(old)
+
+
+def backup_to(conn: sqlite3.Connection, dest: str) -> None:
+    """A consistent copy of the open database, taken while others write."""
+    old = os.umask(0o077)
+    try:
+        target = sqlite3.connect(dest)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+    finally:
+        os.umask(old)
+    os.chmod(dest, 0o600)
+
+
+def migrate(path: str, *, quiet: bool = True) -> list[int]:
+    """Bring the database at `path` to the newest schema, creating it when
+    missing. Each migration runs in one BEGIN IMMEDIATE transaction, after a
+    backup copy of the file (when it held data). Returns the versions applied."""
+    _check_sqlite()
+    if not os.path.exists(path):
+        create(path)
+    conn = _raw_connect(path)
+    try:
+        app, ver = _header(conn, path)
+        want = schema_version()
+        if ver > want:
+            raise SchemaError(
+                f"database schema version {ver} is newer than this roost ({want}): upgrade roost"
+            )
+        if ver != 0 and app != APP_ID:
+            raise SchemaError(f"not a roost database: {path!r}")
+        if ver == 0 and app not in (0, APP_ID):
+            raise SchemaError(f"not a roost database: {path!r}")
+        if ver == 0 and app == 0:
+            n = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if n:
+                raise SchemaError(f"not a roost database: {path!r} (it has tables of its own)")
+        applied: list[int] = []
+        if ver == want:
+            return applied
+        if ver > 0:
+            bdir = os.path.join(os.path.dirname(os.path.abspath(path)), "backups")
+            os.makedirs(bdir, mode=0o700, exist_ok=True)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            backup_to(conn, os.path.join(bdir, f"{os.path.basename(path)}.v{ver}.{stamp}.{os.getpid()}"))
+        for version, mpath in migrations():
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                if _is_busy(e):
+                    raise busy_error() from e
+                raise
+            try:
+                cur = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version <= cur:
+                    conn.execute("ROLLBACK")
+                    continue
+                for stmt in _statements(mpath.read_text()):
+                    conn.execute(stmt)
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+                conn.execute(f"PRAGMA application_id = {APP_ID}")
+                conn.execute("COMMIT")
+                applied.append(version)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        return applied
+    except sqlite3.OperationalError as e:
+        if _is_busy(e):
+            raise busy_error() from e
+        raise RoostError(f"migration failed: {e}") from e
+    finally:
+        conn.close()
+
+
+def connect(path: str, *, auto_migrate: bool = True) -> sqlite3.Connection:
+    """Open a roost database (creating and migrating it on first use) with
+    the per-connection set-up both languages share."""
+    _check_sqlite()
+    if not os.path.exists(path):
+        if not auto_migrate:
+            raise SchemaError(f"no roost database at {path!r}: run 'roost init'")
+        migrate(path)
+    conn = _raw_connect(path)
+    try:
+        app, ver = _header(conn, path)
+        want = schema_version()
+        if app != APP_ID:
+            raise SchemaError(f"not a roost database: {path!r}")
+        if ver > want:
+            raise SchemaError(
+                f"database schema version {ver} is newer than this roost ({want}): upgrade roost"
+            )
+        if ver < want:
+            if not auto_migrate:
+                raise SchemaError(
+                    f"database schema version {ver} needs migrating to {want}: run 'roost migrate'"
+                )
+            conn.close()
+            migrate(path)
+            conn = _raw_connect(path)
+        for stmt in _connection_sql():
+            conn.execute(stmt)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, at: int | None = None) -> Iterator[int]:
+    """BEGIN IMMEDIATE ... COMMIT, with 'now' set for the liveness view.
+    Yields the transaction's time. Busy past the timeout raises Busy (75)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as e:
+        if _is_busy(e):
+            raise busy_error() from e
+        raise RoostError(f"sqlite: {e}") from e
+    t = now() if at is None else at
+    try:
+        conn.execute("INSERT OR REPLACE INTO roost_ctx VALUES ('now', ?)", (t,))
+        yield t
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def set_now(conn: sqlite3.Connection, t: int | None = None) -> int:
+    """Set 'now' for a read outside a write transaction."""
+    t = now() if t is None else t
+    conn.execute("INSERT OR REPLACE INTO roost_ctx VALUES ('now', ?)", (t,))
+    return t
+
+
+def check_id(agent: str, what: str = "agent id") -> str:
+    """Validate an agent id: [A-Za-z0-9][A-Za-z0-9._-]{0,63}, not all/operator."""
+    if (
+        not isinstance(agent, str)
+        or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", agent)
+        or agent in ("all", "operator")
+    ):
+        raise UsageError(
+            f"bad {what} {agent!r} (want [A-Za-z0-9][A-Za-z0-9._-]{{0,63}}, not 'all' or 'operator')"
+        )
+    return agent
