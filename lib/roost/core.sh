@@ -408,3 +408,36 @@ _roost_usage() {
   _roost_err "$_roost_cmd" "$1 (see 'roost $_roost_cmd --help')"
   return 64
 }
+
+# _roost_hostname: set _roost_host to this host's name (no process on Linux).
+_roost_hostname() {
+  _roost_host=
+  if [ -r /proc/sys/kernel/hostname ]; then
+    IFS= read -r _roost_host < /proc/sys/kernel/hostname || :
+  fi
+  [ -n "$_roost_host" ] || _roost_host=${HOSTNAME:-}
+  [ -n "$_roost_host" ] || _roost_host=$(uname -n)
+}
+
+# _roost_pid_dead PID START HOST: 0 when the process is provably gone: on
+# this host, and no such pid, or the pid now belongs to a process with
+# another start time (recycled). Mirrors roost.proc.pid_dead.
+_roost_pid_dead() {
+  [ -n "$1" ] || return 1
+  _roost_hostname
+  [ "$3" = "$_roost_host" ] || return 1
+  if [ ! -d /proc/self ]; then
+    kill -0 "$1" 2>/dev/null && return 1
+    return 0
+  fi
+  _roost_l=
+  { IFS= read -r _roost_l < "/proc/$1/stat"; } 2>/dev/null || { unset _roost_l; return 0; }
+  _roost_l=${_roost_l##*) }
+  # shellcheck disable=SC2086 # split the stat fields on purpose
+  set -- $_roost_l "$2"
+  unset _roost_l
+  [ "$#" -ge 21 ] || return 1
+  shift 19
+  [ -n "$2" ] && [ "$1" != "$2" ] && return 0
+  return 1
+}
