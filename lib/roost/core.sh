@@ -244,6 +244,7 @@ SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1)
 # sqlite3 process roost starts, print data to stdout and the status
 # message to stderr, and return the status.
 _roost_run() {
+  [ -n "${ROOST_DUMP_SQL:-}" ] && command printf "%s\n" "$_roost_s" > "$ROOST_DUMP_SQL"
   if [ ! -f "$_roost_db" ]; then
     _roost_python migrate --quiet --db "$_roost_db" || return
   fi
@@ -358,7 +359,7 @@ _roost_main() {
     fi
     PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH}
     export PYTHONPATH
-    exec "$_roost_py" -m roost "$@"
+    exec "$_roost_py" -c "from roost.__main__ import run; run()" "$@"
   fi
   if [ -n "$_roost_help" ]; then
     _roost_help_file "$_roost_f"
