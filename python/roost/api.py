@@ -111,7 +111,8 @@ class CoreMixin:
             self.emit("register", a, None, now=now)
         c.execute(
             "INSERT INTO agents(id, registered_at, last_seen) VALUES (?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+            "ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), "
+            "dead_at = NULL, ended_at = NULL",
             (a, now, now),
         )
 
