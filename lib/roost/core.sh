@@ -429,6 +429,7 @@ _roost_hostname() {
   if [ -r /proc/sys/kernel/hostname ]; then
     IFS= read -r _roost_host < /proc/sys/kernel/hostname || :
   fi
+  # shellcheck disable=SC3028 # bash and zsh set HOSTNAME; empty elsewhere
   [ -n "$_roost_host" ] || _roost_host=${HOSTNAME:-}
   [ -n "$_roost_host" ] || _roost_host=$(uname -n)
 }
