@@ -90,7 +90,9 @@ roost_install_main() {
   fi
   "$home/venv/bin/python" -m pip install -q --disable-pip-version-check 'click>=8.0' 'sqlite-utils>=3.30' \
     || { say "pip could not install click and sqlite-utils"; return 1; }
-  # The core is imported from $home/python (PYTHONPATH set by bin/roost).
+  # The core is imported from $home/python (PYTHONPATH set by bin/roost);
+  # byte-compiled now, as PYTHONDONTWRITEBYTECODE may forbid it later.
+  "$home/venv/bin/python" -m compileall -q "$home/python/roost" >/dev/null || :
   printf 'installed by install.sh from %s\n' "$from" > "$home/.roost-install"
 
   q=$(printf '%s' "$home" | sed "s/'/'\\\\''/g")

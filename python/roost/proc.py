@@ -8,7 +8,6 @@ was recycled). Only pids on this host are ever judged.
 from __future__ import annotations
 
 import os
-import socket
 
 # Process names (comm, or a word of the command line for node-based CLIs)
 # that are agent CLIs. Matching is on the basename, lowercased.
@@ -22,9 +21,13 @@ _INTERPRETERS = ("node", "bun", "deno", "python", "python3")
 def host() -> str:
     try:
         with open("/proc/sys/kernel/hostname") as f:
-            return f.read().strip() or socket.gethostname()
+            name = f.read().strip()
     except OSError:
-        return socket.gethostname()
+        name = ""
+    if not name:
+        import socket  # costly to import; only where /proc is missing
+        name = socket.gethostname()
+    return name
 
 
 def _stat(pid: int) -> tuple[str, int, str] | None:
