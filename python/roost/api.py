@@ -319,5 +319,8 @@ class _Tx:
         return self.cm.__exit__(et, ev, tb)
 
 
-class Roost(CoreMixin):
+from .hooks import HooksMixin  # noqa: E402  (hooks imports nothing from api at load time)
+
+
+class Roost(HooksMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""

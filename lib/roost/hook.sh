@@ -1,0 +1,224 @@
+# shellcheck shell=sh
+# Helpers of `roost hook` (lib/roost/commands/hook.sh). The decisions are
+# SQL in python/roost/schema/hooks/, which Python (roost.hooks) runs too.
+#
+# The hot path (pre-tool, post-tool, prompt, stop) is one sqlite3 process:
+# the hook's stdin (the payload) is handed to it as fd 3 and read with
+# .import into a temp table, where the JSON functions take it apart. No
+# cat, no jq, no Python. session-start and session-end run once per
+# session and go to Python.
+
+# The record separator (a literal byte): marks the answer in sqlite3's output.
+_roost_hook_rs=''
+
+# _roost_hook_event NAME: set _roost_hg (the generic event) and _roost_hvh
+# (the vendor the name implies, or empty); 1 for an event roost ignores.
+_roost_hook_event() {
+  _roost_hvh=
+  case $1 in
+    session-start|SessionStart|sessionStart) _roost_hg=session-start ;;
+    prompt|UserPromptSubmit) _roost_hg=prompt ;;
+    userPromptSubmitted) _roost_hg=prompt _roost_hvh=copilot ;;
+    BeforeAgent) _roost_hg=prompt _roost_hvh=gemini ;;
+    beforeSubmitPrompt) _roost_hg=prompt _roost_hvh=cursor ;;
+    pre-tool|PreToolUse|preToolUse) _roost_hg=pre-tool ;;
+    BeforeTool) _roost_hg=pre-tool _roost_hvh=gemini ;;
+    beforeShellExecution) _roost_hg=pre-tool _roost_hvh=cursor ;;
+    post-tool|PostToolUse|postToolUse) _roost_hg=post-tool ;;
+    AfterTool) _roost_hg=post-tool _roost_hvh=gemini ;;
+    afterFileEdit|afterShellExecution) _roost_hg=post-tool _roost_hvh=cursor ;;
+    stop|Stop) _roost_hg=stop ;;
+    agentStop) _roost_hg=stop _roost_hvh=copilot ;;
+    AfterAgent) _roost_hg=stop _roost_hvh=gemini ;;
+    session-end|SessionEnd|sessionEnd) _roost_hg=session-end ;;
+    *) _roost_hg=; return 1 ;;
+  esac
+  return 0
+}
+
+# _roost_hook_log MSG: append a line to hook.log next to the database (when
+# that folder exists). Only roost's own words: never the payload or env.
+_roost_hook_log() {
+  _roost_hl=${_roost_db%/*}
+  [ -d "$_roost_hl" ] || return 0
+  _roost_ht=$(command date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null) || _roost_ht=-
+  command printf '%s %s %s %s: %s\n' "$_roost_ht" "${_roost_hg:-$_roost_hev}" "${_roost_hv:--}" \
+    "${_roost_me:--}" "$1" >> "$_roost_hl/hook.log" 2>/dev/null || :
+  unset _roost_hl _roost_ht
+}
+
+# _roost_hook_tree: set _roost_htree to the top of the working tree (the
+# nearest ancestor of $PWD with a .git; ROOT when there is none): lease
+# keys are relative to it.
+_roost_hook_tree() {
+  _roost_htree=${PWD%/}
+  while [ ! -e "$_roost_htree/.git" ]; do
+    if [ -z "$_roost_htree" ]; then _roost_htree=$_roost_root; break; fi
+    _roost_htree=${_roost_htree%/*}
+  done
+  [ -n "$_roost_htree" ] || _roost_htree=/
+}
+
+# _roost_hook_python: the slow path (session-start, session-end), with the
+# payload on stdin. Python keeps the time budget and the fail-open rules.
+_roost_hook_python() {
+  if ! command -v "$_roost_py" >/dev/null 2>&1; then
+    _roost_hook_log "python3 not found: nothing done"
+    return 0
+  fi
+  PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH} "$_roost_py" -c \
+    'import sys; from roost.hooks import main; main(sys.argv[1:])' \
+    "$_roost_hg" --evname "$_roost_hev" --vendor "$_roost_hv" --db "$_roost_db" \
+    ${_roost_opt_agent:+--agent "$_roost_opt_agent"} || :
+}
+
+# _roost_hook_sql: the sqlite3 script for a hot-path event in _roost_s.
+_roost_hook_sql() {
+  _roost_timeout=${ROOST_HOOK_BUSY_MS:-1000}
+  _roost_uint "$_roost_timeout" && [ "$_roost_timeout" -le 1500 ] || _roost_timeout=1000
+  if [ -n "${ROOST_NOW:-}" ] && _roost_uint "$ROOST_NOW"; then
+    _roost_now=$ROOST_NOW
+  else
+    _roost_now="CAST(strftime('%s','now') AS INTEGER)"
+  fi
+  _roost_schema_version
+  _roost_hook_tree
+  _roost_hs=$ROOST_HOME/python/roost/schema
+  _roost_lit "$_roost_htree"; _roost_ht=$_roost_r
+  _roost_lit "$PWD"; _roost_hp=$_roost_r
+  _roost_he=NULL _roost_hc=NULL _roost_hgm=NULL
+  if [ -n "${CLAUDE_CODE_SESSION_ID:-}" ]; then _roost_lit "$CLAUDE_CODE_SESSION_ID"; _roost_hc=$_roost_r; fi
+  if [ -n "${GEMINI_SESSION_ID:-}" ]; then _roost_lit "$GEMINI_SESSION_ID"; _roost_hgm=$_roost_r; fi
+  [ -n "${COPILOT_CLI:-}" ] && _roost_he=1
+  _roost_lit "$_roost_hev"; _roost_hn=$_roost_r
+  _roost_hvq=NULL _roost_hmq=NULL
+  [ -n "$_roost_hv" ] && _roost_hvq="'$_roost_hv'"
+  [ -n "$_roost_me" ] && _roost_hmq="'$_roost_me'"
+  _roost_s=".timeout $_roost_timeout
+.read '$_roost_hs/connection.sql'
+.parameter init
+INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@event', '$_roost_hg'),
+  ('@evname', $_roost_hn), ('@vflag', $_roost_hvq), ('@agent', $_roost_hmq),
+  ('@root', $_roost_ht), ('@pwd', $_roost_hp),
+  ('@env_claude', $_roost_hc), ('@env_gemini', $_roost_hgm), ('@env_copilot', $_roost_he),
+  ('@check', 1);
+INSERT INTO roost_ctx VALUES ('now', @now);
+SELECT char(31) || strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || char(9) || '-' || char(9) || '-' || char(9) || char(9) || CASE
+  WHEN a != $_ROOST_APP_ID THEN 'not a roost database'
+  WHEN v > $_roost_want THEN 'database schema version ' || v || ' is newer than this roost ($_roost_want)'
+  ELSE 'database schema version ' || v || ' needs migrating to $_roost_want' END || ': allowed'
+  FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
+               (SELECT user_version FROM pragma_user_version) AS v)
+  WHERE a != $_ROOST_APP_ID OR v != $_roost_want;
+INSERT INTO roost_stop SELECT 1
+  FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
+               (SELECT user_version FROM pragma_user_version) AS v)
+  WHERE a != $_ROOST_APP_ID OR v != $_roost_want;
+CREATE TEMP TABLE hook_in(p);
+.import --ascii /dev/fd/3 hook_in
+"
+  case $_roost_hg in
+    pre-tool) _roost_s="${_roost_s}BEGIN;
+" ;;
+    *) _roost_s="${_roost_s}BEGIN IMMEDIATE;
+" ;;
+  esac
+  _roost_s="${_roost_s}.read '$_roost_hs/hooks/parse.sql'
+"
+  case $_roost_hg in
+    pre-tool|post-tool) _roost_s="${_roost_s}.read '$_roost_hs/hooks/targets.sql'
+" ;;
+  esac
+  if [ -n "$_roost_hdbg" ]; then
+    _roost_s="${_roost_s}SELECT char(30) || (SELECT json_group_array(json_object('kind', kind, 'key', key)) FROM hook_tgt);
+COMMIT;
+SELECT char(31);
+"
+    unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq
+    return 0
+  fi
+  case $_roost_hg in
+    pre-tool)
+      if [ -f "$_roost_hs/leases/match.sql" ]; then
+        _roost_s="${_roost_s}.read '$_roost_hs/leases/begin.sql'
+INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER (ORDER BY kind, key), kind, key, 0 FROM hook_tgt;
+.read '$_roost_hs/leases/match.sql'
+.read '$_roost_hs/hooks/pre.sql'
+"
+      fi ;;
+    post-tool) _roost_s="${_roost_s}.read '$_roost_hs/hooks/post.sql'
+" ;;
+    prompt|stop)
+      [ -f "$_roost_hs/0002_messages.sql" ] && _roost_s="${_roost_s}.read '$_roost_hs/hooks/$_roost_hg.sql'
+" ;;
+  esac
+  _roost_s="${_roost_s}COMMIT;
+.read '$_roost_hs/hooks/answer.sql'
+"
+  unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq
+}
+
+# _roost_hook_run: run the script with the payload as fd 3; print the
+# answer; log what the script reports (or why it failed).
+_roost_hook_run() {
+  [ -n "${ROOST_DUMP_SQL:-}" ] && command printf "%s\n" "$_roost_s" > "$ROOST_DUMP_SQL"
+  _roost_o=$(command sqlite3 -batch -bail -init /dev/null "$_roost_db" 3<&0 2>&1 <<_ROOST_EOF_
+$_roost_s
+_ROOST_EOF_
+)
+  unset _roost_s
+  case $_roost_o in
+    *"$_roost_us"*) ;;
+    *)
+      # No status line: sqlite3 failed. Its first line names the cause
+      # (busy, corrupt, ...); none of it comes from the payload.
+      _roost_o=${_roost_o#"$_roost_nl"}
+      _roost_o=${_roost_o%%"$_roost_nl"*}
+      case $_roost_o in
+        *'database is locked'*|*'database is busy'*) _roost_o="database busy for over ${_roost_timeout}ms" ;;
+        '') _roost_o="sqlite3 failed without a message" ;;
+      esac
+      _roost_hook_log "internal error: $(command printf '%.200s' "${_roost_o#Error: }" | command tr -d '\000-\037'): allowed"
+      unset _roost_o
+      return 0 ;;
+  esac
+  # The status line: TAB-separated stamp, vendor, agent, blockers'
+  # processes (pid,start,host ...), then what to log.
+  _roost_t=${_roost_o##*"$_roost_us"}
+  _roost_t=${_roost_t%%"$_roost_nl"*}
+  _roost_a=
+  case $_roost_o in
+    *"$_roost_hook_rs"*)
+      _roost_a=${_roost_o#*"$_roost_hook_rs"}
+      _roost_a=${_roost_a%%"$_roost_us"*}
+      _roost_a=${_roost_a%"$_roost_nl"} ;;
+  esac
+  unset _roost_o
+  _roost_hst=${_roost_t%%"$_roost_tab"*}; _roost_t=${_roost_t#*"$_roost_tab"}
+  _roost_hv=${_roost_t%%"$_roost_tab"*}; _roost_t=${_roost_t#*"$_roost_tab"}
+  _roost_me=${_roost_t%%"$_roost_tab"*}; _roost_t=${_roost_t#*"$_roost_tab"}
+  _roost_hpids=${_roost_t%%"$_roost_tab"*}; _roost_t=${_roost_t#*"$_roost_tab"}
+  # shellcheck disable=SC2086 # one word per process, split on purpose
+  if [ -n "$_roost_hpids" ] && [ -n "$_roost_a" ] && _roost_hook_all_dead $_roost_hpids; then
+    # Every holder in the way is provably gone: their leases bind nobody.
+    _roost_a= _roost_t="the holders' processes are gone: allowed (was: $_roost_t)"
+  fi
+  [ -n "$_roost_a" ] && command printf '%s\n' "$_roost_a"
+  if [ -n "$_roost_t" ] || [ -n "${ROOST_HOOK_TRACE:-}" ]; then
+    _roost_hl=${_roost_db%/*}
+    [ -d "$_roost_hl" ] && command printf '%s %s %s %s: %s\n' "$_roost_hst" "$_roost_hg" "$_roost_hv" "$_roost_me" \
+      "${_roost_t:-allowed}" >> "$_roost_hl/hook.log" 2>/dev/null
+  fi
+  unset _roost_a _roost_t _roost_hst _roost_hpids _roost_hl
+  return 0
+}
+
+# _roost_hook_all_dead PID,START,HOST...: 0 when every process listed is
+# provably dead (no process per check: /proc is read by the shell).
+_roost_hook_all_dead() {
+  for _roost_hx in "$@"; do
+    _roost_hy=${_roost_hx#*,}
+    _roost_pid_dead "${_roost_hx%%,*}" "${_roost_hy%%,*}" "${_roost_hy#*,}" || return 1
+  done
+  return 0
+}

@@ -1,0 +1,376 @@
+-- targets.sql: the files a tool call would write, as lease keys relative
+-- to ROOT, in temp table hook_tgt(kind, key, path):
+--   kind file  key 'src/a.py'   (a write tool's file, a redirection, tee, touch, ...)
+--   kind dir   key 'src/'       (rm, mv, cp destinations, git checkout/restore:
+--                                the path and everything below it)
+--   kind glob  key 'src/*.py'   (an unquoted shell pattern)
+-- Paths outside ROOT, and words the shell would expand ($VAR, `cmd`, ~),
+-- are left out: roost cannot know them, and must never deny on a guess.
+--
+-- Shell commands are read by a tokenizer (a recursive CTE over the bytes
+-- of the command) that knows quotes, backslashes, comments, operators and
+-- here-documents (whose bodies it skips), then split into simple commands
+-- on ; & && || | newlines and parentheses. Each simple command gives its
+-- redirection targets (> >> >| &> &>> <>), and, by program: tee, touch,
+-- rm, truncate, mv, cp (destination), sed -i, dd of=, git checkout --
+-- PATHS, git restore PATHS. `cd DIR` moves the base of later relative
+-- paths (`git -C DIR` for that command only). Programs run through sudo,
+-- env, command, exec, nohup, time, nice, timeout are seen through.
+CREATE TEMP TABLE hook_raw(kind TEXT NOT NULL, base TEXT, path TEXT NOT NULL, glob INTEGER NOT NULL DEFAULT 0);
+CREATE TEMP TABLE hook_tgt(kind TEXT NOT NULL, key TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+
+-- A write tool's own file.
+INSERT INTO hook_raw(kind, base, path)
+  SELECT 'file', cwd, fpath FROM hook WHERE kind = 'file' AND fpath IS NOT NULL AND fpath != '';
+
+-- apply_patch (Codex): the files named in the patch text, wherever it
+-- comes from (the apply_patch tool, or a shell command feeding a patch).
+INSERT INTO hook_raw(kind, base, path)
+WITH RECURSIVE
+  src(t) AS (
+    SELECT CASE WHEN kind = 'patch' THEN coalesce(json_extract(tin, '$.command'), json_extract(tin, '$.input'),
+                                                  json_extract(tin, '$.patch')) ELSE cmd END
+      FROM hook WHERE kind = 'patch' OR (kind = 'shell' AND instr(cmd, '*** Begin Patch') > 0)
+  ),
+  ln(line, rest) AS (
+    SELECT NULL, t || char(10) FROM src WHERE typeof(t) = 'text'
+    UNION ALL
+    SELECT substr(rest, 1, instr(rest, char(10)) - 1), substr(rest, instr(rest, char(10)) + 1)
+      FROM ln WHERE rest != ''
+  )
+SELECT 'file', (SELECT cwd FROM hook), trim(substr(line, length(m) + 1), ' ' || char(9) || char(13))
+  FROM ln, (SELECT '*** Add File: ' AS m UNION ALL SELECT '*** Update File: '
+            UNION ALL SELECT '*** Delete File: ' UNION ALL SELECT '*** Move to: ')
+ WHERE substr(line, 1, length(m)) = m;
+
+-- Shell commands.
+INSERT INTO hook_raw(kind, base, path, glob)
+WITH RECURSIVE
+  src(b, n) AS (
+    SELECT CAST(cmd AS BLOB), length(CAST(cmd AS BLOB)) FROM hook
+     WHERE kind = 'shell' AND typeof(cmd) = 'text' AND cmd != ''
+  ),
+  -- The tokenizer. State: i the next byte; q 0 unquoted, 1 in '', 2 in "";
+  -- w the word being read (NULL: none) and wf its flags (1: expands, so
+  -- unknown; 2: an unquoted pattern); op the operator being read; lastop
+  -- the last operator emitted (NULL after a word); hd a here-document
+  -- delimiter waiting for the end of the line. Two kinds of step take
+  -- turns: ph 0 rows read the bytes c, c2 at i; ph 1 rows make the move,
+  -- emitting at most one token (tok, tkind 'w' word, 'fd' an fd number
+  -- before a redirection, 'op'), with its flags tf.
+  tk(k, ph, i, q, w, wf, op, lastop, hd, tok, tkind, tf, c, c2) AS (
+    SELECT 0, 1, 1, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL
+    UNION ALL
+    SELECT k + 1, 0, i, q, w, wf, op,
+           CASE WHEN tkind = 'op' THEN tok WHEN tkind IS NOT NULL AND NOT (lastop = '<<' AND tok = '-')
+                THEN NULL ELSE lastop END,
+           hd, NULL, NULL, 0,
+           CAST(substr(src.b, i, 1) AS TEXT), CAST(substr(src.b, i + 1, 1) AS TEXT)
+      FROM tk, src WHERE tk.ph = 1 AND tk.i <= src.n + 1
+    UNION ALL
+    SELECT k + 1, 1,
+        -- next position
+        CASE
+          WHEN op = char(10) AND hd IS NOT NULL THEN
+            coalesce(nullif(instr(substr(src.b, i - 1), CAST(char(10) || hd || char(10) AS BLOB)), 0)
+                     + i + length(CAST(hd AS BLOB)), src.n + 2)
+          WHEN i > src.n THEN src.n + 2
+          WHEN q = 0 AND c = '\' THEN i + 2
+          WHEN q = 2 AND c = '\' AND c2 IN ('$', '`', '"', '\', char(10)) THEN i + 2
+          WHEN q = 0 AND c = '#' AND w IS NULL THEN coalesce(nullif(instr(substr(src.b, i), X'0A'), 0) + i - 1, src.n + 1)
+          ELSE i + 1 END,
+        CASE
+          WHEN op = char(10) AND hd IS NOT NULL THEN q
+          WHEN i > src.n THEN q
+          WHEN q = 0 AND c = '''' THEN 1
+          WHEN q = 0 AND c = '"' THEN 2
+          WHEN q = 1 AND c = '''' THEN 0
+          WHEN q = 2 AND c = '"' THEN 0
+          ELSE q END,
+        -- the word
+        CASE
+          WHEN op = char(10) AND hd IS NOT NULL THEN NULL
+          WHEN i > src.n THEN NULL
+          WHEN q = 1 THEN CASE WHEN c = '''' THEN w ELSE w || c END
+          WHEN q = 2 THEN CASE WHEN c = '"' THEN w WHEN c = '\' AND c2 IN ('$', '`', '"', '\') THEN w || c2
+                               WHEN c = '\' AND c2 = char(10) THEN w ELSE w || c END
+          WHEN c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10)) THEN NULL
+          WHEN c = '#' AND w IS NULL THEN NULL
+          WHEN c IN ('''', '"') THEN coalesce(w, '')
+          WHEN c = '\' THEN CASE WHEN c2 = char(10) THEN w WHEN i = src.n THEN coalesce(w, '') ELSE coalesce(w, '') || c2 END
+          ELSE coalesce(w, '') || c END,
+        CASE
+          WHEN op = char(10) AND hd IS NOT NULL THEN 0
+          WHEN i > src.n THEN 0
+          WHEN q = 1 THEN wf
+          WHEN q = 2 THEN wf | (c IN ('$', '`'))
+          WHEN c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10)) THEN 0
+          WHEN c = '#' AND w IS NULL THEN 0
+          WHEN c IN ('$', '`') OR (c = '~' AND w IS NULL) THEN wf | 1
+          WHEN c IN ('*', '?', '[') THEN wf | 2
+          ELSE wf END,
+        -- the operator
+        CASE
+          WHEN op = char(10) AND hd IS NOT NULL THEN NULL
+          WHEN i > src.n THEN NULL
+          WHEN q != 0 THEN NULL
+          WHEN c IN (';', '&', '|', '<', '>', '(', ')', char(10)) THEN
+            CASE WHEN op IS NOT NULL AND op || c IN ('&&', '||', '>>', '>&', '&>', '>|', '<<', '<&', '<>', '&>>', ';;', '|&', '<<<')
+                 THEN op || c ELSE c END
+          ELSE NULL END,
+        lastop,
+        -- the here-document delimiter
+        CASE
+          WHEN op = char(10) AND hd IS NOT NULL THEN NULL
+          WHEN w IS NOT NULL AND w != '-' AND q = 0 AND lastop = '<<'
+               AND (c IN (' ', char(9), ';', '&', '|', '<', '>', '(', ')', char(10)) OR i > src.n)
+            THEN CASE WHEN w GLOB '-?*' THEN substr(w, 2) ELSE w END
+          ELSE hd END,
+        -- the token this step emits
+        CASE
+          WHEN op = char(10) AND hd IS NOT NULL THEN op
+          WHEN q != 0 THEN NULL
+          WHEN i > src.n THEN coalesce(w, op)
+          WHEN w IS NOT NULL AND (c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10))) THEN w
+          WHEN op IS NOT NULL AND NOT (c IN (';', '&', '|', '<', '>', '(', ')', char(10))
+                                       AND op || c IN ('&&', '||', '>>', '>&', '&>', '>|', '<<', '<&', '<>', '&>>', ';;', '|&', '<<<'))
+            THEN op
+          END,
+        CASE
+          WHEN op = char(10) AND hd IS NOT NULL THEN 'op'
+          WHEN q != 0 THEN NULL
+          WHEN i > src.n THEN CASE WHEN w IS NOT NULL THEN 'w' WHEN op IS NOT NULL THEN 'op' END
+          WHEN w IS NOT NULL AND c IN ('<', '>') AND w NOT GLOB '*[^0-9]*' AND wf = 0 THEN 'fd'
+          WHEN w IS NOT NULL AND (c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10))) THEN 'w'
+          WHEN op IS NOT NULL AND NOT (c IN (';', '&', '|', '<', '>', '(', ')', char(10))
+                                       AND op || c IN ('&&', '||', '>>', '>&', '&>', '>|', '<<', '<&', '<>', '&>>', ';;', '|&', '<<<'))
+            THEN 'op'
+          END,
+        CASE WHEN i > src.n OR (w IS NOT NULL AND q = 0) THEN wf ELSE 0 END,
+        NULL, NULL
+      FROM tk, src WHERE tk.ph = 0 AND tk.i <= src.n + 1 AND tk.k < 400000
+  ),
+  -- Tokens in order, with the simple command each belongs to (cno), its
+  -- parenthesis depth, and the operator before it.
+  t0 AS (
+    SELECT k, tok, tkind, tf,
+           lag(tok) OVER (ORDER BY k) AS prev, lag(tkind) OVER (ORDER BY k) AS prevk
+      FROM tk WHERE ph = 1 AND tok IS NOT NULL
+  ),
+  t1 AS (
+    SELECT t0.*,
+           sum(tkind = 'op' AND tok IN (';', '&', '&&', '||', '|', '|&', char(10), '(', ')', ';;'))
+             OVER (ORDER BY k ROWS UNBOUNDED PRECEDING) AS cno,
+           sum(CASE WHEN tkind = 'op' AND tok = '(' THEN 1 WHEN tkind = 'op' AND tok = ')' THEN -1 ELSE 0 END)
+             OVER (ORDER BY k ROWS UNBOUNDED PRECEDING) AS depth
+      FROM t0
+  ),
+  -- Words after an output redirection are written; after an input one
+  -- they are read (neither is an argument).
+  redir(cno, path, tf) AS (
+    SELECT cno, tok, tf FROM t1
+     WHERE tkind = 'w' AND prevk = 'op' AND (prev IN ('>', '>>', '>|', '&>', '&>>', '<>')
+           OR (prev = '>&' AND tok GLOB '*[^0-9]*' AND tok != '-'))
+  ),
+  args AS (
+    SELECT cno, depth, tok AS a, tf, row_number() OVER (PARTITION BY cno ORDER BY k) AS j
+      FROM t1
+     WHERE tkind = 'w' AND NOT coalesce(prevk = 'op' AND prev IN ('>', '>>', '>|', '&>', '&>>', '<>', '>&', '<', '<<', '<&', '<<<'), 0)
+  ),
+  -- Where each command's program word is: past assignments and wrappers
+  -- (s: 0 scanning, 1 a wrapper's options, 2 an option's value, 3 timeout's
+  -- options and then its duration).
+  cw(cno, j, s) AS (
+    SELECT DISTINCT cno, 1, 0 FROM args
+    UNION ALL
+    SELECT cw.cno, cw.j + 1,
+      CASE
+        WHEN cw.s = 2 THEN 1
+        WHEN cw.s = 3 AND a.a NOT GLOB '-*' THEN 1
+        WHEN a.a IN ('sudo', 'env', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'stdbuf', 'doas') THEN 1
+        WHEN cw.s = 4 THEN 3
+        WHEN a.a = 'timeout' THEN 3
+        WHEN cw.s = 1 AND a.a IN ('-u', '-g', '-n', '-C', '-h', '-p', '-i', '-o', '-e', '--user', '--group') THEN 2
+        WHEN cw.s = 3 AND a.a IN ('-s', '-k', '--signal', '--kill-after') THEN 4
+        ELSE cw.s END
+    FROM cw JOIN args a ON a.cno = cw.cno AND a.j = cw.j
+    WHERE (a.a GLOB '[A-Za-z_]*=*' AND substr(a.a, 1, instr(a.a, '=') - 1) NOT GLOB '*[^A-Za-z0-9_]*' AND cw.s IN (0, 1))
+       OR a.a IN ('sudo', 'env', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'stdbuf', 'doas', 'timeout')
+       OR (cw.s IN (1, 3) AND a.a GLOB '-*')
+       OR cw.s IN (2, 3, 4)
+  ),
+  prog AS (
+    SELECT a.cno, a.depth, a.j AS pj,
+           substr(a.a, length(rtrim(a.a, replace(a.a, '/', ''))) + 1) AS p
+      FROM (SELECT cno, max(j) AS pj FROM cw GROUP BY cno) x
+      JOIN args a ON a.cno = x.cno AND a.j = x.pj
+  ),
+  -- The program's own arguments, numbered from 1, with 'opt' set for
+  -- options (before a lone --) and the value an option takes skipped.
+  pa0 AS (
+    SELECT p.cno, p.p, a.j - p.pj AS n, a.a, a.tf,
+           sum(a.a = '--') OVER (PARTITION BY a.cno ORDER BY a.j ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS after_dd
+      FROM prog p JOIN args a ON a.cno = p.cno AND a.j > p.pj
+  ),
+  pa1 AS (
+    SELECT pa0.*,
+           (coalesce(after_dd, 0) = 0 AND a GLOB '-?*') AS opt,
+           lag(a) OVER (PARTITION BY cno ORDER BY n) AS pv,
+           lag(coalesce(after_dd, 0)) OVER (PARTITION BY cno ORDER BY n) AS pv_dd
+      FROM pa0
+  ),
+  pa AS (
+    SELECT pa1.*,
+           coalesce(NOT opt AND coalesce(pv_dd, 0) = 0 AND CASE p
+              WHEN 'truncate' THEN pv IN ('-s', '-r', '--size', '--reference')
+              WHEN 'touch' THEN pv IN ('-d', '-t', '-r', '--date', '--reference')
+              WHEN 'mv' THEN pv IN ('-t', '-S', '--target-directory', '--suffix')
+              WHEN 'cp' THEN pv IN ('-t', '-S', '--target-directory', '--suffix')
+              WHEN 'sed' THEN pv IN ('-e', '-f', '-l', '--expression', '--file', '--line-length')
+                              OR (pv GLOB '-[nrEsuz]*[ef]' AND pv NOT GLOB '*i*')
+              WHEN 'tee' THEN 0
+              ELSE 0 END, 0) AS val
+      FROM pa1
+  ),
+  -- Plain arguments (not options, not option values), numbered.
+  pos AS (
+    SELECT cno, p, a, tf, row_number() OVER (PARTITION BY cno ORDER BY n) AS m,
+           count(*) OVER (PARTITION BY cno) AS cnt
+      FROM pa WHERE a != '--' AND NOT opt AND NOT val
+  ),
+  -- The target folder of mv/cp -t DIR (or --target-directory=DIR).
+  tdir AS (
+    SELECT cno, max(CASE WHEN pv IN ('-t', '--target-directory') AND val THEN a
+                         WHEN a GLOB '--target-directory=*' THEN substr(a, 20) END) AS d
+      FROM pa WHERE p IN ('mv', 'cp') GROUP BY cno
+  ),
+  sed_i AS (
+    SELECT cno, max(a GLOB '-i*' OR a GLOB '--in-place*'
+                    OR (a GLOB '-[nrEsuz]*' AND a NOT GLOB '--*'
+                        AND instr(a, 'i') > 0 AND substr(a, 2, instr(a, 'i') - 2) NOT GLOB '*[^nrEsuz]*')) AS inplace,
+                max(a IN ('-e', '-f', '--expression', '--file') OR a GLOB '--expression=*' OR a GLOB '--file=*'
+                    OR (a GLOB '-[nrEsuz]*e' AND a NOT GLOB '--*')) AS has_e
+      FROM pa WHERE p = 'sed' AND opt GROUP BY cno
+  ),
+  -- git: the subcommand past global options (-C DIR moves the base).
+  git0 AS (
+    SELECT cno, n, a, tf, pv, opt FROM pa WHERE p = 'git'
+  ),
+  gitsub AS (
+    SELECT cno, min(n) AS sn FROM git0
+     WHERE a NOT GLOB '-*' AND coalesce(pv, '') NOT IN ('-C', '-c', '--git-dir', '--work-tree', '--namespace')
+     GROUP BY cno
+  ),
+  gitc AS (
+    SELECT g.cno, s.sn, (SELECT a FROM git0 x WHERE x.cno = g.cno AND x.n = s.sn) AS sub,
+           (SELECT a FROM git0 x WHERE x.cno = g.cno AND x.n < s.sn AND x.pv = '-C' ORDER BY x.n DESC LIMIT 1) AS cdir
+      FROM (SELECT DISTINCT cno FROM git0) g JOIN gitsub s ON s.cno = g.cno
+  ),
+  gitp AS (
+    SELECT c.cno, c.cdir, a.a, a.tf, a.n,
+           (SELECT min(y.n) FROM git0 y WHERE y.cno = c.cno AND y.n > c.sn AND y.a = '--') AS dd,
+           a.opt, a.pv
+      FROM gitc c JOIN git0 a ON a.cno = c.cno AND a.n > c.sn
+     WHERE c.sub = 'checkout'
+        OR (c.sub = 'restore' AND NOT EXISTS (
+              SELECT 1 FROM git0 y WHERE y.cno = c.cno AND y.n > c.sn AND y.opt AND y.a IN ('--staged', '-S'))
+            OR EXISTS (
+              SELECT 1 FROM git0 y WHERE y.cno = c.cno AND y.n > c.sn AND y.opt AND y.a IN ('--worktree', '-W')))
+  ),
+  -- The base folder of each command: the payload's cwd, moved by cd.
+  cds AS (
+    SELECT p.cno, p.depth, p.p,
+           (SELECT a FROM pos x WHERE x.cno = p.cno AND x.m = 1) AS d,
+           (SELECT tf FROM pos x WHERE x.cno = p.cno AND x.m = 1) AS dtf
+      FROM prog p
+  ),
+  ncmd AS (SELECT max(cno) AS mx FROM t1),
+  bases(cno, base, depth, outer_base, set_depth) AS (
+    SELECT 0, (SELECT cwd FROM hook), 0, (SELECT cwd FROM hook), 0
+    UNION ALL
+    SELECT b.cno + 1,
+      CASE
+        WHEN c.p IN ('cd', 'pushd') THEN
+          CASE WHEN b.base IS NULL OR c.d IS NULL OR c.dtf != 0 OR c.d = '-' THEN NULL
+               WHEN substr(c.d, 1, 1) = '/' THEN c.d ELSE b.base || '/' || c.d END
+        WHEN c.p = 'popd' THEN NULL
+        WHEN coalesce(nc.depth, 0) < b.set_depth THEN b.outer_base
+        ELSE b.base END,
+      coalesce(nc.depth, 0),
+      CASE WHEN c.p IN ('cd', 'pushd') AND coalesce(c.depth, 0) > 0 AND b.set_depth = 0 THEN b.base ELSE b.outer_base END,
+      CASE WHEN c.p IN ('cd', 'pushd') AND coalesce(c.depth, 0) > 0 THEN c.depth
+           WHEN coalesce(nc.depth, 0) < b.set_depth THEN 0 ELSE b.set_depth END
+    FROM bases b LEFT JOIN cds c ON c.cno = b.cno LEFT JOIN (SELECT cno, min(depth) AS depth FROM t1 GROUP BY cno) nc ON nc.cno = b.cno + 1, ncmd
+    WHERE b.cno < ncmd.mx
+  ),
+  found(cno, kind, path, tf, base) AS (
+    SELECT cno, 'file', path, tf, NULL FROM redir
+    UNION ALL
+    SELECT cno, 'file', a, tf, NULL FROM pos WHERE p IN ('tee', 'touch', 'truncate', 'shred')
+    UNION ALL
+    SELECT cno, 'dir', a, tf, NULL FROM pos WHERE p IN ('rm', 'unlink', 'rmdir')
+    UNION ALL
+    SELECT pos.cno, 'dir', a, tf, NULL FROM pos JOIN tdir ON tdir.cno = pos.cno WHERE p = 'mv' AND (tdir.d IS NOT NULL OR cnt >= 2)
+    UNION ALL
+    SELECT pos.cno, 'dir', a, tf, NULL FROM pos JOIN tdir ON tdir.cno = pos.cno WHERE p = 'cp' AND tdir.d IS NULL AND m = cnt AND cnt >= 2
+    UNION ALL
+    -- into a folder: DEST/basename(SRC)
+    SELECT pos.cno, 'file', coalesce(tdir.d, (SELECT a FROM pos z WHERE z.cno = pos.cno AND z.m = z.cnt)) || '/'
+             || substr(pos.a, length(rtrim(rtrim(pos.a, '/'), replace(rtrim(pos.a, '/'), '/', ''))) + 1),
+           pos.tf, NULL
+      FROM pos JOIN tdir ON tdir.cno = pos.cno
+     WHERE p IN ('mv', 'cp') AND (tdir.d IS NOT NULL OR (m < cnt AND cnt >= 2))
+    UNION ALL
+    SELECT pos.cno, 'file', a, tf, NULL FROM pos JOIN sed_i s ON s.cno = pos.cno
+     WHERE pos.p = 'sed' AND s.inplace AND (s.has_e OR m > 1)
+    UNION ALL
+    SELECT cno, 'file', substr(a, 4), tf, NULL FROM pos WHERE p = 'dd' AND a GLOB 'of=?*'
+    UNION ALL
+    SELECT cno, 'dir', a, tf, cdir FROM gitp
+     WHERE a != '--' AND ((dd IS NOT NULL AND n > dd)
+           OR (dd IS NULL AND NOT opt AND coalesce(pv, '') NOT IN ('-s', '--source')
+               AND (SELECT sub FROM gitc WHERE gitc.cno = gitp.cno) = 'restore'))
+  )
+SELECT f.kind,
+       CASE WHEN f.base IS NULL THEN b.base
+            WHEN substr(f.base, 1, 1) = '/' THEN f.base
+            WHEN b.base IS NOT NULL THEN b.base || '/' || f.base END,
+       f.path, (f.tf & 2) != 0
+  FROM found f LEFT JOIN bases b ON b.cno = f.cno
+ WHERE (f.tf & 1) = 0 AND f.path != ''
+   AND f.path NOT IN ('/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty')
+   AND f.path NOT GLOB '/dev/fd/*' AND f.path NOT GLOB '/proc/*';
+
+-- Normalize: absolute, no '.', '..' or '//' segments, then relative to
+-- ROOT. Keys: a file 'a/b', a folder 'a/b/' (ROOT itself: './'), a
+-- pattern as written below its folder.
+INSERT OR IGNORE INTO hook_tgt(kind, key, path)
+WITH RECURSIVE
+  ab(id, kind, path, full) AS (
+    SELECT rowid, CASE WHEN glob THEN 'glob' ELSE kind END, path,
+           CASE WHEN substr(path, 1, 1) = '/' THEN path WHEN base IS NOT NULL THEN base || '/' || path END
+      FROM hook_raw
+  ),
+  nm(id, acc, rest) AS (
+    SELECT id, '', full || '/' FROM ab WHERE full IS NOT NULL
+    UNION ALL
+    SELECT id,
+      CASE substr(rest, 1, instr(rest, '/') - 1)
+        WHEN '' THEN acc
+        WHEN '.' THEN acc
+        WHEN '..' THEN substr(acc, 1, length(rtrim(acc, replace(acc, '/', ''))) - 1)
+        ELSE acc || '/' || substr(rest, 1, instr(rest, '/') - 1) END,
+      substr(rest, instr(rest, '/') + 1)
+    FROM nm WHERE rest != ''
+  ),
+  done AS (SELECT id, acc FROM nm WHERE rest = ''),
+  r(root) AS (SELECT CASE WHEN @root = '/' THEN '' ELSE rtrim(@root, '/') END)
+SELECT ab.kind,
+       CASE
+         WHEN d.acc = r.root THEN './'
+         WHEN ab.kind = 'dir' THEN substr(d.acc, length(r.root) + 2) || '/'
+         ELSE substr(d.acc, length(r.root) + 2) END,
+       ab.path
+  FROM ab JOIN done d ON d.id = ab.id, r
+ WHERE (d.acc = r.root AND ab.kind = 'dir')
+    OR (substr(d.acc, 1, length(r.root) + 1) = r.root || '/' AND length(d.acc) > length(r.root) + 1);
