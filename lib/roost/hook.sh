@@ -130,7 +130,7 @@ CREATE TEMP TABLE hook_in(p);
 " ;;
   esac
   if [ -n "$_roost_hdbg" ]; then
-    _roost_s="${_roost_s}SELECT char(30) || (SELECT json_group_array(json_object('kind', kind, 'key', key)) FROM hook_tgt);
+    _roost_s="${_roost_s}SELECT char(30) || (SELECT json_group_array(json_object('kind', kind, 'key', key)) FROM (SELECT kind, key FROM hook_tgt ORDER BY kind, key));
 COMMIT;
 SELECT char(31);
 "

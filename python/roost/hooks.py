@@ -213,6 +213,30 @@ class HooksMixin:
                 out["stdout"] = ""
         return out
 
+    def hook_targets(self, payload: bytes | str, *, vendor: str | None = None,
+                     pwd: str | None = None, event: str = "pre-tool") -> list[dict[str, str]]:
+        """The files a tool call would write, as lease keys ({"kind", "key"}):
+        what `roost hook pre-tool --targets` prints."""
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8", "surrogateescape")
+        pwd = pwd or os.getcwd()
+        params = {"now": dbm.now(), "event": event, "evname": event, "vflag": vendor, "agent": None,
+                  "root": tree_top(pwd, self.root), "pwd": pwd, "env_claude": None,
+                  "env_gemini": None, "env_copilot": None}
+        conn = dbm.connect(self.path, auto_migrate=False)
+        conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+        try:
+            conn.execute("CREATE TEMP TABLE hook_in(p)")
+            if payload:
+                conn.execute("INSERT INTO hook_in VALUES (CAST(? AS TEXT))",
+                             (sqltext(payload.decode("utf-8", "surrogateescape")),))
+            _run(conn, "parse.sql", params)
+            _run(conn, "targets.sql", params)
+            return [{"kind": r[0], "key": r[1]} for r in
+                    conn.execute("SELECT kind, key FROM hook_tgt ORDER BY kind, key")]
+        finally:
+            conn.close()
+
     # -- once per session -------------------------------------------------------
 
     def _hook_session_start(self, h: dict[str, Any], params: dict[str, Any],
@@ -224,6 +248,8 @@ class HooksMixin:
         from .api import Roost
         sid, vendor = h["sid"], h["vendor"]
         agent, how = h["me"], ("ROOST_AGENT" if params["agent"] else "session")
+        if not sid and not agent:
+            return None, ["no session id in the payload: nothing bound"], None
         found = proc.find_agent_process()
         conn = dbm.connect(self.path, auto_migrate=False)
         try:

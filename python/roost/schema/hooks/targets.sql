@@ -43,11 +43,26 @@ SELECT 'file', (SELECT cwd FROM hook), trim(substr(line, length(m) + 1), ' ' || 
             UNION ALL SELECT '*** Delete File: ' UNION ALL SELECT '*** Move to: ')
  WHERE substr(line, 1, length(m)) = m;
 
--- Shell commands.
-INSERT INTO hook_raw(kind, base, path, glob)
+-- Shell commands: the bytes in chunks of 256 (split in halves, so a long
+-- command is copied log n times, not once per byte), then the tokens
+-- (hook_tok), then what they write.
+CREATE TEMP TABLE hook_chunk(j INTEGER PRIMARY KEY, b BLOB NOT NULL);
+INSERT INTO hook_chunk(j, b)
+WITH RECURSIVE pc(off, len, b) AS (
+  SELECT 0, length(CAST(cmd AS BLOB)), CAST(cmd AS BLOB) FROM hook
+   WHERE kind = 'shell' AND typeof(cmd) = 'text' AND cmd != ''
+  UNION ALL
+  SELECT off, ((len + 511) / 512) * 256, substr(b, 1, ((len + 511) / 512) * 256) FROM pc WHERE len > 256
+  UNION ALL
+  SELECT off + ((len + 511) / 512) * 256, len - ((len + 511) / 512) * 256,
+         substr(b, ((len + 511) / 512) * 256 + 1) FROM pc WHERE len > 256
+)
+SELECT off / 256, b FROM pc WHERE len <= 256;
+CREATE TEMP TABLE hook_tok(k INTEGER PRIMARY KEY, tok, tkind TEXT, tf INTEGER);
+INSERT INTO hook_tok(k, tok, tkind, tf)
 WITH RECURSIVE
-  src(b, n) AS (
-    SELECT CAST(cmd AS BLOB), length(CAST(cmd AS BLOB)) FROM hook
+  src(n) AS (
+    SELECT length(CAST(cmd AS BLOB)) FROM hook
      WHERE kind = 'shell' AND typeof(cmd) = 'text' AND cmd != ''
   ),
   -- The tokenizer. State: i the next byte; q 0 unquoted, 1 in '', 2 in "";
@@ -65,23 +80,26 @@ WITH RECURSIVE
            CASE WHEN tkind = 'op' THEN tok WHEN tkind IS NOT NULL AND NOT (lastop = '<<' AND tok = '-')
                 THEN NULL ELSE lastop END,
            hd, NULL, NULL, 0,
-           CAST(substr(src.b, i, 1) AS TEXT), CAST(substr(src.b, i + 1, 1) AS TEXT)
+           CAST(substr((SELECT b FROM hook_chunk WHERE j = (i - 1) / 256), (i - 1) % 256 + 1, 1) AS TEXT),
+           CAST(substr((SELECT b FROM hook_chunk WHERE j = i / 256), i % 256 + 1, 1) AS TEXT)
       FROM tk, src WHERE tk.ph = 1 AND tk.i <= src.n + 1
     UNION ALL
     SELECT k + 1, 1,
         -- next position
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN
-            coalesce(nullif(instr(substr(src.b, i - 1), CAST(char(10) || hd || char(10) AS BLOB)), 0)
+            coalesce(nullif(instr(substr((SELECT CAST(cmd AS BLOB) FROM hook), i - 1), CAST(char(10) || hd || char(10) AS BLOB)), 0)
                      + i + length(CAST(hd AS BLOB)), src.n + 2)
           WHEN i > src.n THEN src.n + 2
           WHEN q = 0 AND c = '\' THEN i + 2
           WHEN q = 2 AND c = '\' AND c2 IN ('$', '`', '"', '\', char(10)) THEN i + 2
-          WHEN q = 0 AND c = '#' AND w IS NULL THEN coalesce(nullif(instr(substr(src.b, i), X'0A'), 0) + i - 1, src.n + 1)
+          WHEN q = 3 AND c = char(10) THEN i
           ELSE i + 1 END,
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN q
           WHEN i > src.n THEN q
+          WHEN q = 0 AND c = '#' AND w IS NULL THEN 3
+          WHEN q = 3 THEN CASE WHEN c = char(10) THEN 0 ELSE 3 END
           WHEN q = 0 AND c = '''' THEN 1
           WHEN q = 0 AND c = '"' THEN 2
           WHEN q = 1 AND c = '''' THEN 0
@@ -91,6 +109,8 @@ WITH RECURSIVE
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN NULL
           WHEN i > src.n THEN NULL
+          WHEN q = 3 THEN NULL
+          WHEN length(w) > 1024 AND NOT (q = 0 AND (c IN (' ', char(9), '''', '"') OR c IN (';', '&', '|', '<', '>', '(', ')', char(10)))) THEN w
           WHEN q = 1 THEN CASE WHEN c = '''' THEN w ELSE w || c END
           WHEN q = 2 THEN CASE WHEN c = '"' THEN w WHEN c = '\' AND c2 IN ('$', '`', '"', '\') THEN w || c2
                                WHEN c = '\' AND c2 = char(10) THEN w ELSE w || c END
@@ -102,6 +122,8 @@ WITH RECURSIVE
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN 0
           WHEN i > src.n THEN 0
+          WHEN q = 3 THEN 0
+          WHEN length(w) > 1024 AND NOT (q = 0 AND (c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10)))) THEN wf | 1
           WHEN q = 1 THEN wf
           WHEN q = 2 THEN wf | (c IN ('$', '`'))
           WHEN c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10)) THEN 0
@@ -148,14 +170,24 @@ WITH RECURSIVE
           END,
         CASE WHEN i > src.n OR (w IS NOT NULL AND q = 0) THEN wf ELSE 0 END,
         NULL, NULL
-      FROM tk, src WHERE tk.ph = 0 AND tk.i <= src.n + 1 AND tk.k < 400000
-  ),
+      FROM tk, src WHERE tk.ph = 0 AND tk.i <= src.n + 1 AND tk.k < 131072
+  )
+SELECT k, tok, tkind, tf FROM tk WHERE ph = 1 AND tok IS NOT NULL
+UNION ALL
+-- k = -1: the tokenizer reached the end of the command
+SELECT -1, NULL, 'end', 0 FROM tk, src WHERE tk.ph = 1 AND tk.i > src.n + 1;
+INSERT INTO hook_log(msg)
+  SELECT 'shell command too long to check in full (' || length(CAST(cmd AS BLOB)) || ' bytes): only its start was read'
+    FROM hook WHERE kind = 'shell' AND typeof(cmd) = 'text' AND cmd != ''
+     AND NOT EXISTS (SELECT 1 FROM hook_tok WHERE k = -1);
+INSERT INTO hook_raw(kind, base, path, glob)
+WITH RECURSIVE
   -- Tokens in order, with the simple command each belongs to (cno), its
   -- parenthesis depth, and the operator before it.
   t0 AS (
     SELECT k, tok, tkind, tf,
            lag(tok) OVER (ORDER BY k) AS prev, lag(tkind) OVER (ORDER BY k) AS prevk
-      FROM tk WHERE ph = 1 AND tok IS NOT NULL
+      FROM hook_tok WHERE k >= 0
   ),
   t1 AS (
     SELECT t0.*,
@@ -352,7 +384,8 @@ WITH RECURSIVE
       FROM hook_raw
   ),
   nm(id, acc, rest) AS (
-    SELECT id, '', full || '/' FROM ab WHERE full IS NOT NULL
+    -- no real path is longer than PATH_MAX (4096)
+    SELECT id, '', full || '/' FROM ab WHERE full IS NOT NULL AND length(CAST(full AS BLOB)) <= 4096
     UNION ALL
     SELECT id,
       CASE substr(rest, 1, instr(rest, '/') - 1)
