@@ -433,11 +433,14 @@ _roost_pid_dead() {
   _roost_l=
   { IFS= read -r _roost_l < "/proc/$1/stat"; } 2>/dev/null || { unset _roost_l; return 0; }
   _roost_l=${_roost_l##*) }
+  _roost_st=$2
   # shellcheck disable=SC2086 # split the stat fields on purpose
-  set -- $_roost_l "$2"
+  set -- $_roost_l
   unset _roost_l
-  [ "$#" -ge 21 ] || return 1
+  # Field 22 (start time) is the 20th after "(comm) ".
+  [ "$#" -ge 20 ] || { unset _roost_st; return 1; }
   shift 19
-  [ -n "$2" ] && [ "$1" != "$2" ] && return 0
+  if [ -n "$_roost_st" ] && [ "$1" != "$_roost_st" ]; then unset _roost_st; return 0; fi
+  unset _roost_st
   return 1
 }
