@@ -82,7 +82,7 @@ _roost_cmd_claim() {
     _roost_l=${_roost_l#\?}
     _roost_a=${_roost_l%%"$_roost_tab"*}; _roost_l=${_roost_l#*"$_roost_tab"}
     _roost_p=${_roost_l%%"$_roost_tab"*}; _roost_st=${_roost_l#*"$_roost_tab"}
-    _roost_id_ok "$_roost_a" && _roost_uint "$_roost_p" || continue
+    if ! _roost_id_ok "$_roost_a" || ! _roost_uint "$_roost_p"; then continue; fi
     _roost_hostname
     if _roost_pid_dead "$_roost_p" "$_roost_st" "$_roost_host"; then
       # The same UPDATE and event as Roost.mark_dead.
