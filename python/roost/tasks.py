@@ -11,8 +11,8 @@ A claim is live while the holder is not gone and was seen within the
 claim's lease: every roost command the holder runs renews it (see
 schema/0004_tasks.sql). The claim itself, board upkeep (stuck parking,
 escalation) and the task JSON are SQL shared with the shell
-(schema/tasks_claim.sql, schema/tasks_board.sql, the task_* views), so
-both languages take the same decisions and print the same bytes.
+(schema/tasks_claim.sql, tasks_due.sql, tasks_act.sql, the task_json
+view), so both languages take the same decisions and print the same bytes.
 """
 from __future__ import annotations
 
@@ -99,7 +99,9 @@ class TasksMixin:
     def _board(self, now: int) -> None:
         """Board upkeep (inside a transaction): park tasks whose claims ended
         too often, escalate queued tasks past their target."""
-        self._run_sql("tasks_board.sql", me=self._resolve(), now=now)
+        me = self._resolve()
+        self._run_sql("tasks_due.sql", me=me, now=now)
+        self._run_sql("tasks_act.sql", me=me, now=now)
 
     def _notify(self, target: str, task: int, about: str, text: str, now: int) -> None:
         """The one Python path for a task notification (a 'notice' event per
@@ -523,8 +525,9 @@ class TasksMixin:
                 target = r[0] or None
             if not target:
                 raise UsageError("no escalation target: pass --to AGENT|role:R (or set roost config task_notify)")
-            c.execute("INSERT INTO task_escalate(task, actor, at, how, target, overdue) VALUES (?, ?, ?, 'hand', ?, NULL)",
-                      (n, self._resolve() or "operator", now, target))
+            c.execute("DELETE FROM roost_ctx WHERE k GLOB 'park:*' OR k GLOB 'esc:*'")
+            c.execute("INSERT INTO roost_ctx(k, v) VALUES (?, json_array(?, NULL, 'hand'))", (f"esc:{n}", target))
+            self._run_sql("tasks_act.sql", me=self._resolve(), now=now)
             out = self._task_json(n)
         return out
 

@@ -127,3 +127,20 @@ runs() { wc -l < "$BATS_TEST_TMPDIR/$1.count" | tr -d ' '; }
   run -0 roost log --kind task.reclaim
   [[ "$output" == *'carol task.reclaim T-1 {"from":"bob","why":"expired","reclaims":1}' ]]
 }
+
+@test "a claim that finds upkeep due escalates with a second sqlite3 process, exactly once" {
+  roost register lead1 --role lead >/dev/null
+  ROOST_NOW=1900000000 roost queue add support --handler role:dev --sla 1m >/dev/null
+  ROOST_NOW=1900000000 roost --agent alice task add "printer on fire" --queue support --priority 5 >/dev/null
+  counting
+  ROOST_NOW=1900000059 PATH="$BATS_TEST_TMPDIR/fake:$PATH" run -0 roost --agent lead1 claim
+  [ "$output" = "claimed T-1: first task" ]  # T-3 is for role:dev until it escalates
+  [ "$(runs sqlite3)" = 1 ]
+  ROOST_NOW=1900000061 PATH="$BATS_TEST_TMPDIR/fake:$PATH" run -0 roost --agent lead1 claim
+  [ "$output" = "claimed T-3: printer on fire" ]
+  [ "$(runs sqlite3)" = 3 ]
+  ROOST_NOW=1900000062 PATH="$BATS_TEST_TMPDIR/fake:$PATH" run -0 roost --agent lead1 claim
+  [ "$(runs sqlite3)" = 4 ]
+  run -0 sqlite3 "$db" "SELECT count(*) FROM events WHERE kind = 'task.escalate'"
+  [ "$output" = 1 ]
+}

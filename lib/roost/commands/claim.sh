@@ -69,12 +69,14 @@ _roost_cmd_claim() {
       unset _roost_o2 _roost_tid _roost_lease _roost_dry _roost_v
       return "$_roost_rc" ;;
   esac
-  # Nothing was taken, but some holders that look alive have a pid on this
-  # host: if one of them is dead, record the death and claim again (the
-  # slow path: a second sqlite3 process). Line 1 is the refusal, then one
-  # line per holder: ?AGENT<tab>PID<tab>START.
+  # Nothing was taken, and either board upkeep is due (a task to park as
+  # stuck or to escalate) or some holders that look alive have a pid on
+  # this host. Record the dead ones, then do the upkeep and claim again:
+  # the slow path, a second sqlite3 process. Line 1 is ?DUE<tab>RC<tab>MSG,
+  # then one line per holder: ?AGENT<tab>PID<tab>START.
   _roost_t=${_roost_o2#\?}$_roost_nl
   _roost_l=${_roost_t%%"$_roost_nl"*}; _roost_t=${_roost_t#*"$_roost_nl"}
+  _roost_due=${_roost_l%%"$_roost_tab"*}; _roost_l=${_roost_l#*"$_roost_tab"}
   _roost_rc=${_roost_l%%"$_roost_tab"*} _roost_msg=${_roost_l#*"$_roost_tab"}
   _roost_dead=
   while [ -n "$_roost_t" ]; do
@@ -92,13 +94,13 @@ INSERT INTO emit(agent, kind, target, body, at) SELECT @me, 'agent.dead', '$_roo
     fi
   done
   unset _roost_t _roost_l _roost_a _roost_p _roost_st _roost_o2
-  if [ -z "$_roost_dead" ]; then
+  if [ -z "$_roost_dead" ] && [ "$_roost_due" != 1 ]; then
     _roost_err "$_roost_cmd" "$_roost_msg"
-    unset _roost_msg _roost_dead _roost_tid _roost_lease _roost_dry _roost_v
+    unset _roost_msg _roost_dead _roost_due _roost_tid _roost_lease _roost_dry _roost_v
     return "$_roost_rc"
   fi
-  _roost_claim_script "$_roost_dead"
-  unset _roost_msg _roost_dead _roost_tid _roost_lease _roost_dry _roost_v
+  _roost_claim_script "$_roost_dead" slow
+  unset _roost_msg _roost_dead _roost_due _roost_tid _roost_lease _roost_dry _roost_v
   _roost_run
 }
 
@@ -139,9 +141,11 @@ _roost_task_clean() {
   unset _roost_a _roost_b _roost_c
 }
 
-# _roost_claim_script DEAD-SQL: the claim's one transaction. Without
-# DEAD-SQL (the first try) it also lists suspect holders for the caller;
-# with it (the retry) it first records those deaths.
+# _roost_claim_script DEAD-SQL [slow]: the claim's one transaction. The
+# first try only detects due upkeep (tasks_due.sql: cheap, nothing to
+# compile that acts) and reports it with the suspect holders when nothing
+# was taken; the slow try records DEAD-SQL's deaths, does the upkeep
+# (tasks_act.sql) and claims.
 _roost_claim_script() {
   _roost_begin
   _roost_need_me
@@ -149,13 +153,14 @@ _roost_claim_script() {
   _roost_lit "$_roost_host"
   _roost_s="${_roost_s}INSERT INTO temp.sqlite_parameters VALUES ('@want', $_roost_tid), ('@lease', $_roost_lease), ('@host', $_roost_r);
 $1"
-  _roost_task_read tasks_board.sql
+  _roost_task_read tasks_due.sql
+  [ -n "${2:-}" ] && _roost_task_read tasks_act.sql
   _roost_task_read tasks_claim.sql
-  if [ -z "$1" ]; then
-    _roost_s="${_roost_s}SELECT '?' || rc || char(9) || msg FROM roost_err
- WHERE EXISTS (SELECT 1 FROM roost_ctx WHERE k GLOB 'sus:*') LIMIT 1;
+  if [ -z "${2:-}" ]; then
+    _roost_s="${_roost_s}SELECT '?' || (SELECT v FROM roost_ctx WHERE k = 'due') || char(9) || rc || char(9) || msg FROM roost_err
+ WHERE (SELECT v FROM roost_ctx WHERE k = 'due') OR EXISTS (SELECT 1 FROM roost_ctx WHERE k GLOB 'sus:*') LIMIT 1;
 SELECT '?' || substr(k, 5) || char(9) || v FROM roost_ctx WHERE k GLOB 'sus:*';
-DELETE FROM roost_err WHERE EXISTS (SELECT 1 FROM roost_ctx WHERE k GLOB 'sus:*');
+DELETE FROM roost_err WHERE (SELECT v FROM roost_ctx WHERE k = 'due') OR EXISTS (SELECT 1 FROM roost_ctx WHERE k GLOB 'sus:*');
 "
   fi
   if [ -n "$_roost_opt_json" ]; then

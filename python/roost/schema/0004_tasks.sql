@@ -8,11 +8,10 @@
 -- command, roost renew included, has to know about tasks. The lease end is
 -- derived, never stored (task_json shows it as lease_until).
 --
--- Actions that several code paths take (claim, park as stuck, escalate,
--- notify) are INSTEAD OF triggers on views, like `emit` in 0001: the shell
--- and Python insert a row and get the same events, in the same order.
--- Liveness needs "now" (the temp view agent_state), which a trigger in the
--- main schema may not read, so callers pass what they decided in NEW.*.
+-- What the board does (claim, park as stuck, escalate) is plain SQL in
+-- tasks_claim.sql, tasks_due.sql and tasks_act.sql beside this file, run
+-- by both languages; only small triggers live in the schema, because
+-- every roost command parses the whole schema when it starts.
 
 CREATE TABLE queues (
   name        TEXT PRIMARY KEY NOT NULL,
@@ -55,8 +54,11 @@ CREATE TABLE tasks (
 -- claim without an id: three index seeks (for anyone, for me, for my role).
 CREATE INDEX tasks_ready ON tasks(for_target, priority DESC, id)
   WHERE status = 'open' AND waiting = 0;
-CREATE INDEX tasks_held ON tasks(holder) WHERE status = 'claimed';
-CREATE INDEX tasks_status ON tasks(status, id);
+-- Live claims, covering every column the hot queries read about them (a
+-- new process starts with a cold page cache: claimed rows spread over a
+-- big table would cost one page read each).
+CREATE INDEX tasks_held ON tasks(holder, lease_secs, reclaims, waiting, priority, for_target,
+                                 queue, escalated_at, offered_at) WHERE status = 'claimed';
 CREATE INDEX tasks_sla ON tasks(queue, offered_at)
   WHERE queue IS NOT NULL AND escalated_at IS NULL AND status = 'open' AND waiting = 0;
 
@@ -129,100 +131,6 @@ BEGIN
                         WHERE a.id = NEW.target
                            OR (NEW.target GLOB 'role:*' AND a.role = substr(NEW.target, 6))
                            OR (NEW.target GLOB 'team:*' AND a.team = substr(NEW.target, 6)));
-END;
-
--- Claim or reclaim: INSERT INTO task_take(task, agent, at, lease, why).
--- why is NULL for a task nobody held, else why the old claim ended (dead,
--- ended, gone, expired); the caller has checked that it did end.
-CREATE VIEW task_take(task, agent, at, lease, why) AS
-  SELECT NULL, NULL, NULL, NULL, NULL WHERE 0;
-
-CREATE TRIGGER task_take_insert INSTEAD OF INSERT ON task_take
-BEGIN
-  INSERT INTO emit(agent, kind, target, body, at)
-    SELECT NEW.agent, 'task.reclaim', 'T-' || t.id,
-           json_object('from', t.holder, 'why', NEW.why, 'reclaims', t.reclaims + 1), NEW.at
-      FROM tasks t WHERE t.id = NEW.task AND t.status = 'claimed' AND t.holder != NEW.agent;
-  INSERT INTO task_notice(actor, target, body, at)
-    SELECT NEW.agent, t.holder,
-           json_object('task', 'T-' || t.id, 'about', 'task.reclaim', 'by', NEW.agent,
-                       'text', 'your claim on T-' || t.id || ' (' || t.title || ') ended ('
-                               || NEW.why || '); ' || NEW.agent || ' has taken the task over'),
-           NEW.at
-      FROM tasks t WHERE t.id = NEW.task AND t.status = 'claimed' AND t.holder != NEW.agent;
-  UPDATE tasks
-     SET reclaims = reclaims + (status = 'claimed' AND holder != NEW.agent),
-         attempts = attempts + 1, status = 'claimed', holder = NEW.agent,
-         claimed_at = NEW.at, lease_secs = NEW.lease, updated_at = NEW.at
-   WHERE id = NEW.task;
-  INSERT INTO emit(agent, kind, target, body, at)
-    SELECT NEW.agent, 'task.claim', 'T-' || id,
-           json_object('lease', lease_secs, 'attempt', attempts), NEW.at
-      FROM tasks WHERE id = NEW.task;
-END;
-
--- Park a task whose claim ended once too often:
--- INSERT INTO task_park(task, actor, at, why). It counts as a reclaim.
-CREATE VIEW task_park(task, actor, at, why) AS
-  SELECT NULL, NULL, NULL, NULL WHERE 0;
-
-CREATE TRIGGER task_park_insert INSTEAD OF INSERT ON task_park
-BEGIN
-  INSERT INTO emit(agent, kind, target, body, at)
-    SELECT NEW.actor, 'task.stuck', 'T-' || t.id,
-           json_object('from', t.holder, 'why', NEW.why, 'reclaims', t.reclaims + 1), NEW.at
-      FROM tasks t WHERE t.id = NEW.task AND t.status = 'claimed';
-  INSERT INTO task_notice(actor, target, body, at)
-    SELECT NEW.actor, t.holder,
-           json_object('task', 'T-' || t.id, 'about', 'task.stuck', 'by', NEW.actor,
-                       'text', 'your claim on T-' || t.id || ' (' || t.title || ') ended ('
-                               || NEW.why || '); the task is now stuck'),
-           NEW.at
-      FROM tasks t WHERE t.id = NEW.task AND t.status = 'claimed';
-  INSERT INTO task_notice(actor, target, body, at)
-    SELECT NEW.actor, s.value,
-           json_object('task', 'T-' || t.id, 'about', 'task.stuck', 'by', NEW.actor,
-                       'text', 'T-' || t.id || ' (' || t.title || ') is stuck: its holders were gone or expired '
-                               || (t.reclaims + 1) || ' times (last ' || t.holder || ', ' || NEW.why
-                               || '); it is no longer handed out: look at it, then roost task reopen T-' || t.id),
-           NEW.at
-      FROM tasks t, settings s
-     WHERE t.id = NEW.task AND t.status = 'claimed' AND s.key = 'task_notify' AND s.value != '';
-  UPDATE tasks SET status = 'stuck', holder = NULL, reclaims = reclaims + 1, updated_at = NEW.at
-   WHERE id = NEW.task AND status = 'claimed';
-END;
-
--- Escalate: INSERT INTO task_escalate(task, actor, at, how, target, overdue).
--- how: 'sla' (past the queue's target) or 'hand' (roost escalate). The task
--- is offered to target from now on; target and the queue's handler (or the
--- task's previous addressee) are told. Callers guard on escalated_at IS NULL
--- inside their write transaction: it happens once per task.
-CREATE VIEW task_escalate(task, actor, at, how, target, overdue) AS
-  SELECT NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
-
-CREATE TRIGGER task_escalate_insert INSTEAD OF INSERT ON task_escalate
-BEGIN
-  INSERT INTO emit(agent, kind, target, body, at)
-    SELECT NEW.actor, 'task.escalate', 'T-' || t.id,
-           json_object('queue', t.queue, 'to', NEW.target, 'from', t.for_target,
-                       'how', NEW.how, 'overdue', NEW.overdue), NEW.at
-      FROM tasks t WHERE t.id = NEW.task;
-  INSERT INTO task_notice(actor, target, body, at)
-    SELECT NEW.actor, CASE k.o WHEN 1 THEN NEW.target ELSE coalesce(q.handler, t.for_target) END,
-           json_object('task', 'T-' || t.id, 'about', 'task.escalate', 'by', NEW.actor,
-                       'text', 'T-' || t.id || ' (' || t.title || ')'
-                               || CASE WHEN t.queue IS NOT NULL THEN ' in queue ' || t.queue ELSE '' END
-                               || CASE WHEN NEW.how = 'sla'
-                                       THEN ' waited ' || NEW.overdue || 's past its response-time target'
-                                       ELSE ' was escalated by hand' END
-                               || '; it is now offered to ' || NEW.target),
-           NEW.at
-      FROM tasks t LEFT JOIN queues q ON q.name = t.queue, (SELECT 1 AS o UNION ALL SELECT 2) k
-     WHERE t.id = NEW.task
-       AND (k.o = 1 OR coalesce(q.handler, t.for_target) != NEW.target)
-     ORDER BY k.o;
-  UPDATE tasks SET for_target = NEW.target, escalated_at = NEW.at, updated_at = NEW.at
-   WHERE id = NEW.task;
 END;
 
 -- One JSON shape for a task, used by the shell's claim and by Python, so
