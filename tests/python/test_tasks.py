@@ -480,7 +480,7 @@ def test_task_show_has_the_history_and_task_list_filters(db, roost, api, now):
 
 
 @pytest.mark.parametrize("name,value", ARGV_SAFE, ids=[n for n, _ in ARGV_SAFE])
-def test_hostile_titles_notes_and_reasons_are_stored_byte_exact_and_shown_clean(db, roost, name, value):
+def test_hostile_titles_reasons_and_notes_are_stored_byte_exact_and_shown_clean(db, roost, name, value):
     v = value.decode("utf-8", "surrogateescape")
     r = roost("task", "add", "--", v, agent="alice")
     if not value.strip() or b"\0" in value:
@@ -499,6 +499,10 @@ def test_hostile_titles_notes_and_reasons_are_stored_byte_exact_and_shown_clean(
     assert r.rc == 0, r
     t = json.loads(roost("task", "show", "T-1", "--json").out.decode("utf-8", "surrogateescape"))
     assert t["reason"].encode("utf-8", "surrogateescape") == value
+    assert roost("task", "reopen", "T-1").rc == 0 and roost("claim", "T-1", agent="alice").rc == 0
+    r = roost("done", "T-1", f"--note={v}", "--json", agent="alice")
+    assert r.rc == 0, r
+    assert json.loads(r.out.decode("utf-8", "surrogateescape"))["note"].encode("utf-8", "surrogateescape") == value
 
 
 @pytest.mark.parametrize("name,value", CORPUS, ids=[n for n, _ in CORPUS])
