@@ -19,6 +19,7 @@ from typing import Any
 from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
+from .tasks import TasksMixin
 from .text import sqltext
 
 # The same order as _roost_ident in lib/roost/core.sh. Claude Code, Codex and
@@ -319,5 +320,5 @@ class _Tx:
         return self.cm.__exit__(et, ev, tb)
 
 
-class Roost(CoreMixin):
+class Roost(TasksMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""
