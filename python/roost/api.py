@@ -19,6 +19,7 @@ from typing import Any
 from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
+from .tasks import TasksMixin
 from .text import sqltext
 
 # The same order as _roost_ident in lib/roost/core.sh. Claude Code, Codex and
@@ -322,5 +323,5 @@ class _Tx:
 from .hooks import HooksMixin  # noqa: E402  (hooks imports nothing from api at load time)
 
 
-class Roost(HooksMixin, CoreMixin):
+class Roost(HooksMixin, TasksMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""
