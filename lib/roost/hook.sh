@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # Helpers of `roost hook` (lib/roost/commands/hook.sh). The decisions are
-# SQL in python/roost/schema/hooks/, which Python (roost.hooks) runs too.
+# SQL in python/roost/schema/hooks_*.sql, which Python (roost.hooks) runs too.
 #
 # The hot path (pre-tool, post-tool, prompt, stop) is one sqlite3 process:
 # the hook's stdin (the payload) is handed to it as fd 3 and read with
@@ -123,10 +123,10 @@ CREATE TEMP TABLE hook_in(p);
     *) _roost_s="${_roost_s}BEGIN IMMEDIATE;
 " ;;
   esac
-  _roost_s="${_roost_s}.read '$_roost_hs/hooks/parse.sql'
+  _roost_s="${_roost_s}.read '$_roost_hs/hooks_parse.sql'
 "
   case $_roost_hg in
-    pre-tool|post-tool) _roost_s="${_roost_s}.read '$_roost_hs/hooks/targets.sql'
+    pre-tool|post-tool) _roost_s="${_roost_s}.read '$_roost_hs/hooks_targets.sql'
 " ;;
   esac
   if [ -n "$_roost_hdbg" ]; then
@@ -143,17 +143,17 @@ SELECT char(31);
         _roost_s="${_roost_s}.read '$_roost_hs/leases/begin.sql'
 INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER (ORDER BY kind, key), kind, key, 0 FROM hook_tgt;
 .read '$_roost_hs/leases/match.sql'
-.read '$_roost_hs/hooks/pre.sql'
+.read '$_roost_hs/hooks_pre.sql'
 "
       fi ;;
-    post-tool) _roost_s="${_roost_s}.read '$_roost_hs/hooks/post.sql'
+    post-tool) _roost_s="${_roost_s}.read '$_roost_hs/hooks_post.sql'
 " ;;
     prompt|stop)
-      [ -f "$_roost_hs/0002_messages.sql" ] && _roost_s="${_roost_s}.read '$_roost_hs/hooks/$_roost_hg.sql'
+      [ -f "$_roost_hs/0002_messages.sql" ] && _roost_s="${_roost_s}.read '$_roost_hs/hooks_$_roost_hg.sql'
 " ;;
   esac
   _roost_s="${_roost_s}COMMIT;
-.read '$_roost_hs/hooks/answer.sql'
+.read '$_roost_hs/hooks_answer.sql'
 "
   unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq
 }

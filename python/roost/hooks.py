@@ -2,7 +2,7 @@
 
 `roost hook EVENT` is shell-owned (lib/roost/commands/hook.sh): pre-tool,
 post-tool, prompt and stop run as one sqlite3 process over the SQL in
-schema/hooks/. This module runs the same SQL for the Python API
+schema/hooks_*.sql. This module runs the same SQL for the Python API
 (`Roost.hook`) and the parity tests, and owns the two events that run once
 per session (session-start, session-end), which the shell hands over with
 `main()`.
@@ -25,7 +25,6 @@ from typing import Any, Mapping
 from . import db as dbm
 from .text import sqltext
 
-HOOKS_DIR = os.path.join(dbm.SCHEMA_DIR, "hooks")
 LEASES_DIR = os.path.join(dbm.SCHEMA_DIR, "leases")
 BUDGET_S = 2.0
 VENDORS = ("claude", "codex", "gemini", "copilot", "cursor")
@@ -107,9 +106,14 @@ _CACHE: dict[str, list[str]] = {}
 
 
 def _stmts(name: str) -> list[str]:
+    """Statements of a shared SQL file: 'parse.sql' is schema/hooks_parse.sql,
+    'leases/match.sql' is the leases capability's schema/leases/match.sql."""
     if name not in _CACHE:
-        base = LEASES_DIR if name.startswith("leases/") else HOOKS_DIR
-        _CACHE[name] = _sql_file(os.path.join(base, name.split("/", 1)[-1] if name.startswith("leases/") else name))
+        if name.startswith("leases/"):
+            path = os.path.join(LEASES_DIR, name.split("/", 1)[1])
+        else:
+            path = os.path.join(dbm.SCHEMA_DIR, "hooks_" + name)
+        _CACHE[name] = _sql_file(path)
     return _CACHE[name]
 
 

@@ -1,5 +1,5 @@
 -- roost hooks: settings of `roost hook` (the statements themselves are in
--- schema/hooks/, shared by the shell and Python).
+-- schema/hooks_*.sql, shared by the shell and Python).
 INSERT INTO config(key, dflt, type, doc) VALUES
   ('lease_on_edit', '0', 'bool',
    'pre-tool hooks also take a short lease on each file a tool call is about to write, for the caller'),

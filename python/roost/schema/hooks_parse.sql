@@ -1,4 +1,4 @@
--- Hook statements, shared by the shell (`roost hook`, sqlite3 .read) and
+-- Hook statements (schema/hooks_*.sql), shared by the shell (`roost hook`, sqlite3 .read) and
 -- Python (roost.hooks): the same SQL reads every vendor's payload, finds
 -- the files a tool call would write, decides and words the answer.
 --
