@@ -505,3 +505,40 @@ def test_the_api_runs_the_same_decisions_as_the_shell_on_real_payloads(db, sandb
         py = api().hook(ev, p, vendor=FOLDER_VENDOR[path.parent.name])
         sh = hook(ev, "--vendor", FOLDER_VENDOR[path.parent.name], input=p)
         assert (py["stdout"], py["log"]) == (sh.text.strip(), []), path
+
+
+def _via_socket(args: list[str], payload: bytes, env: dict | None = None) -> tuple[int, bytes]:
+    """Run `roost hook ARGS` with stdin a socket, as Node-based CLIs (Claude
+    Code, Gemini CLI) give their hooks."""
+    import socket
+    import subprocess
+    a, b = socket.socketpair()
+    e = dict(os.environ, **(env or {}))
+    p = subprocess.Popen([str(REPO / "bin" / "roost"), "hook", *args], stdin=b, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=e)
+    b.close()
+    try:
+        a.sendall(payload)
+    except OSError:
+        pass
+    a.shutdown(socket.SHUT_WR)
+    out, err = p.communicate(timeout=60)
+    a.close()
+    assert err == b"", err
+    return p.returncode, out
+
+
+@pytest.mark.parametrize("size", [0, 500, 20_000, 300_000])
+def test_a_payload_on_a_socket_is_read_whole(db, sandbox, size):
+    body = "x" * size
+    p = json.dumps({"session_id": "s", "cwd": str(sandbox), "tool_name": "Write",
+                    "tool_input": {"file_path": str(sandbox / "w.txt"), "content": body}}).encode()
+    rc, out = _via_socket(["pre-tool", "--targets"], p)
+    assert rc == 0
+    assert json.loads(out) == [{"kind": "file", "key": "w.txt"}]
+
+
+def test_an_empty_socket_is_an_empty_payload(db, sandbox):
+    rc, out = _via_socket(["PreToolUse"], b"", env={"ROOST_HOOK_TRACE": "1"})
+    assert rc == 0 and out == b""
+    assert "empty payload" in log_lines(sandbox)[-1]
