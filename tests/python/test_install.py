@@ -1,0 +1,276 @@
+"""roost install / uninstall, the git pre-commit guard, and the skill."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_roost
+
+VENDOR_FILES = {"claude": ".claude/settings.json", "codex": ".codex/hooks.json",
+                "gemini": ".gemini/settings.json", "copilot": ".github/hooks/roost.json",
+                "cursor": ".cursor/hooks.json"}
+
+
+def git(repo: Path, *args: str, env: dict | None = None, check=True) -> subprocess.CompletedProcess:
+    e = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@x", GIT_COMMITTER_NAME="t",
+             GIT_COMMITTER_EMAIL="t@x", GIT_CONFIG_NOSYSTEM="1", **(env or {}))
+    return subprocess.run(["git", *args], cwd=repo, env=e, capture_output=True, text=True, check=check)
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A real git repository with the user's own settings files in it."""
+    r = tmp_path / "proj"
+    r.mkdir()
+    git(r, "init", "-q", "-b", "main")
+    files = {
+        ".claude/settings.json": '{\n    "permissions": {"allow": ["Bash(ls:*)"]},\n    "hooks": {"PreToolUse": '
+                                 '[{"matcher": "Bash", "hooks": [{"type": "command", "command": "./mine.sh"}]}]}\n}\n',
+        ".gemini/settings.json": '{"theme": "Dracula", "hooks": {"BeforeTool": []}}',
+        ".codex/hooks.json": '{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "notify"}]}]}}\n',
+        ".cursor/hooks.json": '{\n  "version": 1,\n  "hooks": {"afterFileEdit": [{"command": "fmt"}]}\n}\n',
+        "AGENTS.md": "# Agents\n\nBe nice.\n",
+        "CLAUDE.md": "Use tabs.",
+    }
+    for rel, text in files.items():
+        (r / rel).parent.mkdir(parents=True, exist_ok=True)
+        (r / rel).write_text(text)
+    (r / ".gemini/settings.json").chmod(0o640)
+    monkeypatch.chdir(r)
+    return r
+
+
+def snapshot(root: Path) -> dict[str, tuple[str, int]]:
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if ".git" in p.relative_to(root).parts[:1] and "hooks" not in p.relative_to(root).parts:
+            continue
+        if ".roost" in p.relative_to(root).parts:
+            continue
+        if p.is_file():
+            out[str(p.relative_to(root))] = (hashlib.sha256(p.read_bytes()).hexdigest(), stat.S_IMODE(p.stat().st_mode))
+        elif p.is_dir():
+            out[str(p.relative_to(root)) + "/"] = ("dir", 0)
+    return out
+
+
+def test_install_all_then_uninstall_leaves_existing_settings_byte_identical(repo):
+    (repo / ".git/hooks/pre-commit").write_text("#!/bin/sh\necho mine\n")
+    (repo / ".git/hooks/pre-commit").chmod(0o700)
+    before = snapshot(repo)
+    r = run_roost("install", "--agent", "all", "--git-hook")
+    assert r.rc == 0, r
+    assert snapshot(repo) != before
+    r = run_roost("uninstall")
+    assert r.rc == 0, r
+    assert snapshot(repo) == before
+
+
+def test_install_keeps_the_users_hooks_and_settings_and_adds_roosts(repo):
+    assert run_roost("install", "--agent", "all").rc == 0
+    claude = json.loads((repo / ".claude/settings.json").read_text())
+    assert claude["permissions"] == {"allow": ["Bash(ls:*)"]}
+    pre = claude["hooks"]["PreToolUse"]
+    assert pre[0] == {"matcher": "Bash", "hooks": [{"type": "command", "command": "./mine.sh"}]}
+    assert pre[1]["hooks"][0]["command"].endswith("roost hook PreToolUse --vendor claude")
+    assert set(claude["hooks"]) == {"SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop", "SessionEnd"}
+    gemini = json.loads((repo / ".gemini/settings.json").read_text())
+    assert gemini["theme"] == "Dracula" and gemini["hooks"]["BeforeTool"][0]["hooks"][0]["timeout"] == 10000
+    assert stat.S_IMODE((repo / ".gemini/settings.json").stat().st_mode) == 0o640
+    codex = json.loads((repo / ".codex/hooks.json").read_text())
+    assert codex["hooks"]["Stop"][0] == {"hooks": [{"type": "command", "command": "notify"}]}
+    copilot = json.loads((repo / ".github/hooks/roost.json").read_text())
+    assert copilot["version"] == 1 and copilot["hooks"]["preToolUse"][0]["bash"].endswith("--vendor copilot")
+    cursor = json.loads((repo / ".cursor/hooks.json").read_text())
+    assert cursor["hooks"]["afterFileEdit"][0] == {"command": "fmt"}
+    assert "beforeShellExecution" in cursor["hooks"] and "stop" in cursor["hooks"]
+    assert (repo / ".claude/skills/roost/SKILL.md").read_bytes() == (REPO / "skills/roost/SKILL.md").read_bytes()
+    assert (repo / ".agents/skills/roost/references/commands.md").exists()
+    assert (repo / "CLAUDE.md").read_text() == "Use tabs.\n\n@AGENTS.md\n"
+    assert "roost:begin" in (repo / "AGENTS.md").read_text() and "Be nice." in (repo / "AGENTS.md").read_text()
+    assert (repo / ".roost/roost.db").exists()
+    backups = list((repo / ".roost/backups/install").iterdir())
+    assert len(backups) == 6  # the four settings files that existed, AGENTS.md and CLAUDE.md
+    assert {b.name.split("__")[-1].rsplit(".", 1)[0] for b in backups} >= {"settings.json", "hooks.json", "AGENTS.md", "CLAUDE.md"}
+
+
+def test_every_installed_hook_command_runs_and_holds_no_secret(repo):
+    env = {"ANTHROPIC_API_KEY": "sk-secret-1", "GEMINI_API_KEY": "sk-secret-2"}
+    assert run_roost("install", "--agent", "all", env=env).rc == 0
+    cmds = []
+    for rel in VENDOR_FILES.values():
+        text = (repo / rel).read_text()
+        assert "sk-secret" not in text
+        cmds += re.findall(r'"(?:command|bash)": "([^"]*roost[^"]*)"', text)
+    assert len(cmds) >= 30
+    for c in cmds:
+        exe, rest = c.split(" hook ", 1)
+        assert Path(exe).is_file() and os.access(exe, os.X_OK), c
+        assert re.fullmatch(r"\w+ --vendor (claude|codex|gemini|copilot|cursor)", rest), c
+        p = subprocess.run(c, shell=True, input=b"{}", capture_output=True, cwd=repo, timeout=60)
+        assert p.returncode == 0 and p.stdout == b"", (c, p)
+
+
+def test_install_twice_changes_nothing(repo):
+    assert run_roost("install", "--agent", "all", "--git-hook").rc == 0
+    first = snapshot(repo)
+    r = run_roost("install", "--agent", "all", "--git-hook", "--json")
+    assert r.rc == 0, r
+    assert r.json()["changed"] == []
+    assert snapshot(repo) == first
+    assert len(list((repo / ".roost/backups/install").iterdir())) == 6  # no new backups
+
+
+def test_a_dry_run_changes_nothing_and_says_what_it_would_do(repo):
+    before = snapshot(repo)
+    r = run_roost("install", "--agent", "claude,codex", "--dry-run")
+    assert r.rc == 0, r
+    assert "would update" in r.text and "would create" in r.text
+    assert snapshot(repo) == before and not (repo / ".roost").exists()
+
+
+def test_install_names_each_clis_one_time_trust_step(repo):
+    r = run_roost("install", "--agent", "all")
+    assert r.rc == 0
+    assert "/hooks" in r.text and "trust" in r.text.lower() and "trustedFolders" in r.text
+
+
+def test_only_the_chosen_agent_clis_are_set_up(repo):
+    assert run_roost("install", "--agent", "copilot").rc == 0
+    assert (repo / ".github/hooks/roost.json").exists() and (repo / ".agents/skills/roost/SKILL.md").exists()
+    assert not (repo / ".claude/skills").exists()
+    assert "roost hook" not in (repo / ".claude/settings.json").read_text()
+    assert (repo / "CLAUDE.md").read_text() == "Use tabs."
+
+
+def test_an_unknown_agent_cli_is_a_usage_error(repo):
+    r = run_roost("install", "--agent", "vim")
+    assert r.rc == 64 and "unknown agent CLI 'vim'" in r.err, r
+
+
+def test_a_settings_file_that_is_not_json_is_left_alone_and_the_rest_installed(repo):
+    (repo / ".gemini/settings.json").write_text("{ // comments\n}")
+    r = run_roost("install", "--agent", "all")
+    assert r.rc == 1, r
+    assert ".gemini/settings.json" in r.err and "by hand" in r.err
+    assert (repo / ".gemini/settings.json").read_text() == "{ // comments\n}"
+    assert "roost hook" in (repo / ".claude/settings.json").read_text()
+
+
+def test_uninstall_after_the_user_edited_a_file_removes_only_roosts_part(repo):
+    assert run_roost("install", "--agent", "claude").rc == 0
+    p = repo / ".claude/settings.json"
+    data = json.loads(p.read_text())
+    data["model"] = "opus"
+    p.write_text(json.dumps(data))
+    assert run_roost("uninstall").rc == 0
+    after = json.loads(p.read_text())
+    assert after["model"] == "opus" and "roost" not in p.read_text()
+    assert after["hooks"]["PreToolUse"] == [{"matcher": "Bash", "hooks": [{"type": "command", "command": "./mine.sh"}]}]
+
+
+def test_user_scope_installs_under_home_and_uninstalls_cleanly(repo, sandbox):
+    home = Path(os.environ["HOME"])
+    before = snapshot(home)
+    assert run_roost("install", "--agent", "all", "--scope", "user").rc == 0
+    assert (home / ".claude/settings.json").exists() and (home / ".copilot/hooks/roost.json").exists()
+    assert (home / ".agents/skills/roost/SKILL.md").exists()
+    assert not (repo / ".roost").exists()  # nothing in the repository
+    assert run_roost("uninstall", "--scope", "user").rc == 0
+    assert {k: v for k, v in snapshot(home).items() if not k.startswith(".local")} == \
+        {k: v for k, v in before.items() if not k.startswith(".local")}
+
+
+def test_uninstall_without_install_does_nothing(repo):
+    before = snapshot(repo)
+    r = run_roost("uninstall")
+    assert r.rc == 0 and "nothing to remove" in r.text
+    assert snapshot(repo) == before
+
+
+# -- the git pre-commit guard ----------------------------------------------------------------
+
+
+def _commit(repo: Path, name: str, env: dict | None = None):
+    (repo / name).write_text(f"{name} {os.urandom(4).hex()}\n")
+    git(repo, "add", name)
+    e = dict(env or {})
+    e.setdefault("PATH", f"{REPO / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    return git(repo, "commit", "-q", "-m", f"change {name}", env=e, check=False)
+
+
+def test_the_guard_chains_the_users_own_pre_commit_hook(repo):
+    hook = repo / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho user-hook-ran >&2\nexit 0\n")
+    hook.chmod(0o755)
+    assert run_roost("install", "--agent", "claude", "--git-hook").rc == 0
+    r = _commit(repo, "a.txt")
+    assert r.returncode == 0 and "user-hook-ran" in r.stderr, r
+    hook2 = repo / ".git/hooks/pre-commit.roost-chained"
+    hook2.write_text("#!/bin/sh\necho no >&2\nexit 1\n")
+    r = _commit(repo, "b.txt")
+    assert r.returncode == 1, r  # the user's hook still decides
+
+
+def test_the_guard_never_blocks_when_roost_is_not_set_up(repo):
+    assert run_roost("install", "--agent", "claude", "--git-hook").rc == 0
+    for p in (repo / ".roost").glob("roost.db*"):
+        p.unlink()
+    r = _commit(repo, "c.txt")
+    assert r.returncode == 0, r
+    assert not (repo / ".roost/roost.db").exists()
+
+
+def test_the_guard_refuses_a_commit_of_a_path_another_live_agent_leases(repo):
+    assert run_roost("install", "--agent", "claude", "--git-hook").rc == 0
+    held = run_roost("--agent", "alice", "lock", "held.txt")
+    assert held.rc == 0, held
+    r = _commit(repo, "held.txt", env={"ROOST_AGENT": "bob"})
+    assert r.returncode == 1, r
+    assert "alice" in r.stderr and "commit refused" in r.stderr
+    r = _commit(repo, "held.txt", env={"ROOST_AGENT": "bob", "ROOST_GUARD": "warn"})
+    assert r.returncode == 0 and "alice" in r.stderr, r
+    r = _commit(repo, "held.txt", env={"ROOST_AGENT": "alice"})
+    assert r.returncode == 0, r  # the holder commits its own file
+    r = _commit(repo, "free.txt", env={"ROOST_AGENT": "bob"})
+    assert r.returncode == 0, r
+
+
+# -- the skill -----------------------------------------------------------------------------------
+
+
+def _front_matter(text: str) -> dict[str, str]:
+    m = re.match(r"^---\n(.*?)\n---\n", text, re.S)
+    assert m, "no front matter"
+    out = {}
+    for line in m.group(1).splitlines():
+        k, _, v = line.partition(":")
+        out[k.strip()] = v.strip()
+    return out
+
+
+def test_the_skill_has_valid_agent_skills_front_matter():
+    skill = REPO / "skills/roost/SKILL.md"
+    fm = _front_matter(skill.read_text())
+    assert set(fm) <= {"name", "description", "license", "compatibility", "metadata", "allowed-tools"}
+    assert fm["name"] == "roost" == skill.parent.name
+    assert re.fullmatch(r"[a-z0-9-]{1,64}", fm["name"])
+    assert 1 <= len(fm["description"]) <= 1024 and "Use" in fm["description"]
+    assert len(skill.read_text().splitlines()) <= 60  # short; details in references/
+    for ref in re.findall(r"`(references/[\w.-]+)`", skill.read_text()):
+        assert (skill.parent / ref).is_file(), ref
+
+
+def test_every_command_the_skill_mentions_exists():
+    from roost.cli import python_commands, shell_command_names
+    have = set(python_commands()) | shell_command_names()
+    text = "\n".join(p.read_text() for p in (REPO / "skills/roost").rglob("*.md"))
+    mentioned = set(re.findall(r"`roost ([a-z][a-z-]*)", text))
+    assert {"prime", "lock", "claim", "send", "recv", "sync", "help"} <= mentioned
+    assert mentioned <= have, f"the skill mentions commands roost lacks: {sorted(mentioned - have)}"
