@@ -123,7 +123,10 @@ CREATE TEMP TABLE hook_in(p);
     *) _roost_s="${_roost_s}BEGIN IMMEDIATE;
 " ;;
   esac
+  # @me: the caller as the payload's session resolves it (the leases SQL
+  # tells the caller's own leases from others' by it).
   _roost_s="${_roost_s}.read '$_roost_hs/hooks_parse.sql'
+INSERT OR REPLACE INTO temp.sqlite_parameters SELECT '@me', me FROM hook;
 "
   case $_roost_hg in
     pre-tool|post-tool) _roost_s="${_roost_s}.read '$_roost_hs/hooks_targets.sql'
@@ -146,7 +149,10 @@ INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER (ORDER BY k
 .read '$_roost_hs/hooks_pre.sql'
 "
       fi ;;
-    post-tool) _roost_s="${_roost_s}.read '$_roost_hs/hooks_post.sql'
+    post-tool)
+      _roost_s="${_roost_s}.read '$_roost_hs/hooks_post.sql'
+"
+      [ -f "$_roost_hs/0003_leases.sql" ] && _roost_s="${_roost_s}.read '$_roost_hs/hooks_renew.sql'
 " ;;
     prompt|stop)
       [ -f "$_roost_hs/0002_messages.sql" ] && _roost_s="${_roost_s}.read '$_roost_hs/hooks_$_roost_hg.sql'
@@ -203,7 +209,7 @@ _ROOST_EOF_
       return 0 ;;
   esac
   # The status line: TAB-separated stamp, vendor, agent, blockers'
-  # processes (pid,start,host ...), then what to log.
+  # processes (pid,start,host ...), files to lease, then what to log.
   _roost_t=${_roost_o##*"$_roost_us"}
   _roost_t=${_roost_t%%"$_roost_nl"*}
   _roost_a=
@@ -218,10 +224,23 @@ _ROOST_EOF_
   _roost_hv=${_roost_t%%"$_roost_tab"*}; _roost_t=${_roost_t#*"$_roost_tab"}
   _roost_me=${_roost_t%%"$_roost_tab"*}; _roost_t=${_roost_t#*"$_roost_tab"}
   _roost_hpids=${_roost_t%%"$_roost_tab"*}; _roost_t=${_roost_t#*"$_roost_tab"}
+  _roost_htake=${_roost_t%%"$_roost_tab"*}; _roost_t=${_roost_t#*"$_roost_tab"}
   # shellcheck disable=SC2086 # one word per process, split on purpose
   if [ -n "$_roost_hpids" ] && [ -n "$_roost_a" ] && _roost_hook_all_dead $_roost_hpids; then
     # Every holder in the way is provably gone: their leases bind nobody.
     _roost_a= _roost_t="the holders' processes are gone: allowed (was: $_roost_t)"
+  fi
+  if [ -n "$_roost_htake" ] && [ -z "$_roost_a" ]; then
+    # lease_on_edit (off by default): a second process, the lease command.
+    # shellcheck disable=SC2086 # TTL and plain keys, split on purpose
+    set -- $_roost_htake
+    _roost_hx=$1; shift
+    if (cd -- "$_roost_htree" && ROOST_AGENT= "$ROOST_HOME/bin/roost" --agent "$_roost_me" --db "$_roost_db" \
+          lock --quiet --ttl "$_roost_hx" --reason "editing (lease_on_edit)" -- "$@") </dev/null >/dev/null 2>&1; then
+      _roost_t="${_roost_t:+$_roost_t; }leased $* for ${_roost_hx}s (lease_on_edit)"
+    else
+      _roost_t="${_roost_t:+$_roost_t; }could not lease $* (lease_on_edit): allowed"
+    fi
   fi
   [ -n "$_roost_a" ] && command printf '%s\n' "$_roost_a"
   if [ -n "$_roost_t" ] || [ -n "${ROOST_HOOK_TRACE:-}" ]; then
@@ -229,7 +248,7 @@ _ROOST_EOF_
     [ -d "$_roost_hl" ] && command printf '%s %s %s %s: %s\n' "$_roost_hst" "$_roost_hg" "$_roost_hv" "$_roost_me" \
       "${_roost_t:-allowed}" >> "$_roost_hl/hook.log" 2>/dev/null
   fi
-  unset _roost_a _roost_t _roost_hst _roost_hpids _roost_hl
+  unset _roost_a _roost_t _roost_hst _roost_hpids _roost_htake _roost_hx _roost_hl
   return 0
 }
 

@@ -183,6 +183,8 @@ class HooksMixin:
                     _run(conn, "pre.sql", params)
                 elif generic == "post-tool":
                     _run(conn, "post.sql", params)
+                    if _has_table(conn, "leases"):
+                        _run(conn, "renew.sql", params)
                 elif generic in ("prompt", "stop") and _has_table(conn, "deliveries"):
                     _run(conn, f"{generic}.sql", params)
             conn.execute("COMMIT")
@@ -199,17 +201,21 @@ class HooksMixin:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             conn.close()
+        take: list[str] = []
         for r in rows:
             s = r[0]
             if s.startswith("\x1e"):
                 out["stdout"] = s[1:]
             elif s.startswith("\x1f"):
-                f = s[1:].split("\t", 4)
+                f = s[1:].split("\t", 5)
                 out["vendor"] = None if f[1] == "-" else f[1]
                 out["agent"] = None if f[2] == "-" else f[2]
                 out["blockers"] = [tuple(x.split(",", 2)) for x in f[3].split()] if f[3] else []
-                if f[4]:
-                    out["log"].append(f[4])
+                take = f[4].split()
+                if f[5]:
+                    out["log"].append(f[5])
+        if take and not out["stdout"] and out["agent"]:
+            out["log"].append(self._hook_take(out["agent"], int(take[0]), take[1:], params["root"]))
         if out.get("blockers") and out["stdout"]:
             from .proc import pid_dead
             if all(pid_dead(int(p), st or None, host or None) for p, st, host in out["blockers"]):
@@ -240,6 +246,17 @@ class HooksMixin:
                     conn.execute("SELECT kind, key FROM hook_tgt ORDER BY kind, key")]
         finally:
             conn.close()
+
+    def _hook_take(self, agent: str, ttl: int, keys: list[str], tree: str) -> str:
+        """lease_on_edit: lease keys for agent (the leases capability's grant)."""
+        from .api import Roost
+        from .errors import RoostError
+        try:
+            with Roost(self.path, agent) as r:
+                r.lock(keys, ttl=ttl, reason="editing (lease_on_edit)", cwd=tree)
+        except RoostError:
+            return f"could not lease {' '.join(keys)} (lease_on_edit): allowed"
+        return f"leased {' '.join(keys)} for {ttl}s (lease_on_edit)"
 
     # -- once per session -------------------------------------------------------
 
@@ -319,30 +336,15 @@ class HooksMixin:
                 conn.execute("INSERT INTO emit(agent, kind, target, body, at) VALUES (?, 'session.end', ?, ?, ?)",
                              (agent, agent, json.dumps({"vendor": h["vendor"], "gone": not live}), now))
                 release = conn.execute("SELECT value FROM settings WHERE key = 'release_on_session_end'").fetchone()
-            logs.append("session ended" + ("" if live else f": {agent} is gone"))
+                if release and release[0] == "1" and not live and _has_table(conn, "leases"):
+                    n = conn.execute("SELECT count(*) FROM leases WHERE holder = ? AND wait IS NULL",
+                                     (agent,)).fetchone()[0]
+                    _run(conn, "release.sql", dict(params, me=agent, now=now))
+                    logs.append(f"released {n} lease{'s' if n != 1 else ''}")
+            logs.insert(0, "session ended" + ("" if live else f": {agent} is gone"))
         finally:
             conn.close()
-        if release and release[0] == "1" and not live:
-            n = self._hook_release(agent)
-            if n is not None:
-                logs.append(f"released {n} leases")
         return None, logs, agent
-
-    def _hook_release(self, agent: str) -> int | None:
-        """Release every lease of agent (None when leases are not installed)."""
-        from .api import Roost
-        with Roost(self.path, agent) as r:
-            unlock = getattr(r, "unlock_all", None) or getattr(r, "unlock", None)
-            if unlock is None:
-                return None
-            try:
-                res = unlock(all=True) if unlock.__name__ == "unlock" else unlock()
-            except TypeError:
-                return None
-        if isinstance(res, dict):
-            return len(res.get("released", []))
-        return len(res) if isinstance(res, list) else 0
-
 
 # -- the shell's slow path ------------------------------------------------------------
 

@@ -53,19 +53,16 @@ def clis():
     return drive.cli_paths(install_missing=True)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def timings(request):
-    yield TIMES
+def timing_table() -> list[str]:
+    """The seconds each CLI run took, per scenario (conftest prints it)."""
     if not TIMES:
-        return
-    tr = request.config.pluginmanager.get_plugin("terminalreporter")
+        return []
     scen = sorted({s for _, s in TIMES})
-    lines = ["", "roost e2e: seconds per CLI run (CLI start to exit, hooks included)",
-             "cli      " + " ".join(f"{s:>12}" for s in scen)]
+    lines = ["roost e2e: seconds per CLI run (CLI start to exit, hooks included)",
+             "cli      " + " ".join(f"{s:>10}" for s in scen)]
     for c in CLIS:
-        lines.append(f"{c:8} " + " ".join(f"{TIMES.get((c, s), float('nan')):12.2f}" for s in scen))
-    for ln in lines:
-        (tr.write_line(ln) if tr else print(ln))
+        lines.append(f"{c:8} " + " ".join(f"{TIMES.get((c, s), float('nan')):10.2f}" for s in scen))
+    return lines
 
 
 def _env() -> dict:
@@ -134,9 +131,13 @@ def tool_results(r: drive.RunResult) -> str:
 @pytest.mark.e2e
 @pytest.mark.parametrize("vendor", CLIS)
 def test_1_the_clis_own_write_tool_cannot_write_a_file_another_agent_leases(vendor, clis, tmp_path):
-    r = run(vendor, "1 write", tmp_path, [{"tool": "write", "path": "foo.txt", "content": "by bob\n"},
-                                          {"text": "done"}],
-            "Write 'by bob' into foo.txt.", before=[("--agent", "alice", "lock", "foo.txt")])
+    steps = [{"tool": "write", "path": "foo.txt", "content": "by bob\n"}, {"text": "done"}]
+    if vendor == "claude":
+        # Claude Code refuses by itself to overwrite a file it has not read.
+        foo = str((tmp_path / "proj" / "foo.txt").resolve())
+        steps.insert(0, {"tool": "call", "name": "Read", "input": {"file_path": foo}})
+    r = run(vendor, "1 write", tmp_path, steps, "Write 'by bob' into foo.txt.",
+            before=[("--agent", "alice", "lock", "foo.txt")])
     assert (r.project / "foo.txt").read_text() == "original\n"
     assert "is held by alice" in tool_results(r)
     denies = [x for x in hook_log(r) if x[1] == "pre-tool" and "denied" in x[4]]
@@ -174,7 +175,7 @@ def test_4_a_directed_unread_message_blocks_the_first_stop_only(vendor, clis, tm
     # The message arrives mid-turn (after the prompt hook): alice's send runs
     # from B's own shell tool.
     r = run(vendor, "4 stop", tmp_path,
-            [{"tool": "shell", "command": f"roost --agent alice send bob '{token} answer me first'"},
+            [{"tool": "shell", "command": f"{REPO / 'bin' / 'roost'} --agent alice send bob '{token} answer me first'"},
              {"text": "done"}], "Run the command, then finish.",
             before=[("--agent", "bob", "whoami")])
     stops = [x for x in hook_log(r) if x[1] == "stop"]

@@ -410,17 +410,13 @@ def test_session_end_keeps_the_agent_alive_while_another_session_uses_it(db, san
 
 # -- answers in each vendor's protocol --------------------------------------------------------
 
-def _answer(vendor, kind, text, event="pre-tool", evname=None):
-    """The JSON answer.sql words for a decision, through Python's runner."""
+def _answer(db, vendor, kind, text, event="pre-tool", evname=None):
+    """The JSON hooks_answer.sql words for a decision, through Python's runner."""
     from roost import db as dbm
     from roost.hooks import _run
-    c = sqlite3.connect(":memory:")
-    c.row_factory = sqlite3.Row
-    c.execute("CREATE TABLE sessions(id, agent)")
+    c = dbm.connect(db)
     params = {"now": 1, "event": event, "evname": evname or "PreToolUse", "vflag": vendor, "agent": None,
               "root": "/r", "pwd": "/r", "env_claude": None, "env_gemini": None, "env_copilot": None}
-    for st in dbm._connection_sql():
-        c.execute(st)
     c.execute("CREATE TEMP TABLE hook_in(p)")
     c.execute("INSERT INTO hook_in VALUES ('{\"session_id\":\"s\"}')")
     _run(c, "parse.sql", params)
@@ -443,10 +439,10 @@ R = "foo.txt is held by alice"
     (None, {"decision": "block", "reason": R, "hookSpecificOutput": {
         "hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": R}}),
 ])
-def test_a_denial_is_worded_in_the_json_each_vendor_honours(vendor, want):
+def test_a_denial_is_worded_in_the_json_each_vendor_honours(db, vendor, want):
     # The forms that blocked the call and passed the reason to the model in
     # tests/fixtures/hooks/README.md (Codex: no key outside its schema).
-    assert _answer(vendor, "deny", R) == want
+    assert _answer(db, vendor, "deny", R) == want
 
 
 @pytest.mark.parametrize("vendor,event,want", [
@@ -458,8 +454,8 @@ def test_a_denial_is_worded_in_the_json_each_vendor_honours(vendor, want):
     ("copilot", "session-start", {"additionalContext": "T"}),
     ("cursor", "session-start", {"additional_context": "T"}),
 ])
-def test_context_is_worded_in_the_json_each_vendor_honours(vendor, event, want):
-    assert _answer(vendor, "context", "T", event=event) == want
+def test_context_is_worded_in_the_json_each_vendor_honours(db, vendor, event, want):
+    assert _answer(db, vendor, "context", "T", event=event) == want
 
 
 @pytest.mark.parametrize("vendor,want", [
@@ -467,8 +463,8 @@ def test_context_is_worded_in_the_json_each_vendor_honours(vendor, event, want):
     ("gemini", {"decision": "block", "reason": "M"}), ("copilot", {"decision": "block", "reason": "M"}),
     ("cursor", {"followup_message": "M"}),
 ])
-def test_a_blocked_stop_is_worded_in_the_json_each_vendor_honours(vendor, want):
-    assert _answer(vendor, "block", "M", event="stop") == want
+def test_a_blocked_stop_is_worded_in_the_json_each_vendor_honours(db, vendor, want):
+    assert _answer(db, vendor, "block", "M", event="stop") == want
 
 
 @pytest.mark.parametrize("payload,env,vendor", [

@@ -43,12 +43,15 @@ SELECT char(30) || CASE o.kind
  LIMIT 1;
 
 -- The status line: stamp, vendor, agent, the processes of the holders in
--- the way (all of them known, else nothing), what to log.
+-- the way (all of them known, else nothing), files to lease for the caller
+-- (lease_on_edit: 'TTL KEY...'), what to log.
 SELECT char(31) || strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || char(9)
     || coalesce(h.vendor, '-') || char(9) || coalesce(h.me, '-') || char(9)
     || CASE WHEN EXISTS (SELECT 1 FROM hook_blk WHERE pid IS NULL) THEN ''
             ELSE coalesce((SELECT group_concat(pid || ',' || coalesce(pid_start, '') || ',' || coalesce(host, ''), ' ')
                              FROM hook_blk), '') END || char(9)
+    || coalesce((SELECT (SELECT value FROM settings WHERE key = 'lease_on_edit_ttl') || ' ' || group_concat(key, ' ')
+                   FROM (SELECT key FROM hook_take ORDER BY key) HAVING count(*) > 0), '') || char(9)
     || coalesce(CASE
          WHEN NOT EXISTS (SELECT 1 FROM hook_in) THEN 'empty payload: allowed'
          WHEN h.rowid IS NULL THEN 'payload is not a JSON object: allowed'

@@ -22,6 +22,8 @@ CREATE TEMP TABLE IF NOT EXISTS hook_in(p);
 CREATE TEMP TABLE hook_out(kind TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TEMP TABLE hook_log(msg TEXT NOT NULL);
 CREATE TEMP TABLE hook_blk(holder TEXT, pid INTEGER, pid_start TEXT, host TEXT);
+-- Files to lease for the caller before the tool runs (lease_on_edit).
+CREATE TEMP TABLE hook_take(key TEXT PRIMARY KEY);
 CREATE TEMP TABLE hook AS
 WITH
   doc(p) AS (SELECT p FROM hook_in WHERE json_valid(p) AND json_type(p) = 'object'

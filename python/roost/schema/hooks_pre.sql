@@ -21,3 +21,15 @@ INSERT INTO hook_out(kind, text)
 INSERT INTO hook_log(msg)
   SELECT 'denied ' || coalesce(h.tool, 'a shell command') || ': ' || replace(replace(b.msg, char(10), ' '), char(27), '')
     FROM hook h, (SELECT msg FROM lease_blk WHERE NOT queued ORDER BY n, since, holder LIMIT 1) b;
+-- lease_on_edit: no one in the way, so the caller takes a short lease on
+-- each file it is about to write (not already its own), that the next
+-- writer finds held. The caller's process takes it through `roost lock`
+-- (the leases capability's own grant), so only plain keys qualify.
+INSERT INTO hook_take(key)
+  SELECT t.key FROM hook_tgt t, hook h
+   WHERE t.kind = 'file' AND t.key NOT GLOB '*[^A-Za-z0-9._/+@,=-]*' AND t.key NOT GLOB '-*'
+     AND h.me IS NOT NULL
+     AND (SELECT value FROM settings WHERE key = 'lease_on_edit') = '1'
+     AND NOT EXISTS (SELECT 1 FROM lease_blk WHERE NOT queued)
+     AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.key = t.key AND l.kind = 'file' AND l.holder = h.me
+                      AND l.wait IS NULL AND l.until > @now);
