@@ -103,7 +103,7 @@ INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@event', '$_r
   ('@env_claude', $_roost_hc), ('@env_gemini', $_roost_hgm), ('@env_copilot', $_roost_he),
   ('@check', 1);
 INSERT INTO roost_ctx VALUES ('now', @now);
-SELECT char(31) || strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || char(9) || '-' || char(9) || '-' || char(9) || char(9) || CASE
+SELECT char(31) || strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || char(9) || '-' || char(9) || '-' || char(9) || char(9) || char(9) || CASE
   WHEN a != $_ROOST_APP_ID THEN 'not a roost database'
   WHEN v > $_roost_want THEN 'database schema version ' || v || ' is newer than this roost ($_roost_want)'
   ELSE 'database schema version ' || v || ' needs migrating to $_roost_want' END || ': allowed'
@@ -117,51 +117,86 @@ INSERT INTO roost_stop SELECT 1
 CREATE TEMP TABLE hook_in(p);
 .import --ascii /dev/fd/3 hook_in
 "
+  # Two parts. The quick one settles the common cases with small
+  # statements; when it cannot (hook_gate.full), the script goes on to the
+  # full check, else it stops right there (roost_stop), before sqlite3 has
+  # compiled the big statements: compiling them costs more than the rest.
+  _roost_hq= _roost_hf=
+  _roost_hx=
+  [ -f "$_roost_hs/0003_leases.sql" ] && _roost_hx=leases
+  [ -f "$_roost_hs/0002_messages.sql" ] && _roost_hx="$_roost_hx messages"
   case $_roost_hg in
-    pre-tool) _roost_s="${_roost_s}BEGIN;
-" ;;
-    *) _roost_s="${_roost_s}BEGIN IMMEDIATE;
-" ;;
+    pre-tool)
+      case $_roost_hx in
+        *leases*)
+          _roost_hq="norm gate_pre deny take"
+          _roost_hf="targets norm @leases pre @reset deny take" ;;
+      esac ;;
+    post-tool)
+      _roost_hq="norm gate_post post"
+      _roost_hf="targets norm @reset post"
+      case $_roost_hx in
+        *leases*) _roost_hq="$_roost_hq renew" _roost_hf="$_roost_hf renew" ;;
+      esac ;;
+    prompt|stop)
+      case $_roost_hx in
+        *messages*) _roost_hq="gate_$_roost_hg" _roost_hf="$_roost_hg" ;;
+      esac ;;
   esac
+  _roost_hb="BEGIN IMMEDIATE;"
+  [ "$_roost_hg" = pre-tool ] && _roost_hb="BEGIN;"
   # @me: the caller as the payload's session resolves it (the leases SQL
   # tells the caller's own leases from others' by it).
-  _roost_s="${_roost_s}.read '$_roost_hs/hooks_parse.sql'
+  _roost_s="${_roost_s}$_roost_hb
+.read '$_roost_hs/hooks_parse.sql'
 INSERT OR REPLACE INTO temp.sqlite_parameters SELECT '@me', me FROM hook;
 "
-  case $_roost_hg in
-    pre-tool|post-tool) _roost_s="${_roost_s}.read '$_roost_hs/hooks_targets.sql'
-" ;;
-  esac
   if [ -n "$_roost_hdbg" ]; then
-    _roost_s="${_roost_s}SELECT char(30) || (SELECT json_group_array(json_object('kind', kind, 'key', key)) FROM (SELECT kind, key FROM hook_tgt ORDER BY kind, key));
+    # --targets: every path the call writes, as lease keys (no decision).
+    _roost_s="${_roost_s}.read '$_roost_hs/hooks_targets.sql'
+.read '$_roost_hs/hooks_norm.sql'
+SELECT char(30) || (SELECT json_group_array(json_object('kind', kind, 'key', key)) FROM (SELECT kind, key FROM hook_tgt ORDER BY kind, key));
 COMMIT;
 SELECT char(31);
 "
-    unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq
+    unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq _roost_hq _roost_hf _roost_hb _roost_hx
     return 0
   fi
-  case $_roost_hg in
-    pre-tool)
-      if [ -f "$_roost_hs/leases/match.sql" ]; then
-        _roost_s="${_roost_s}.read '$_roost_hs/leases/begin.sql'
-INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER (ORDER BY kind, key), kind, key, 0 FROM hook_tgt;
-.read '$_roost_hs/leases/match.sql'
-.read '$_roost_hs/hooks_pre.sql'
-"
-      fi ;;
-    post-tool)
-      _roost_s="${_roost_s}.read '$_roost_hs/hooks_post.sql'
-"
-      [ -f "$_roost_hs/0003_leases.sql" ] && _roost_s="${_roost_s}.read '$_roost_hs/hooks_renew.sql'
-" ;;
-    prompt|stop)
-      [ -f "$_roost_hs/0002_messages.sql" ] && _roost_s="${_roost_s}.read '$_roost_hs/hooks_$_roost_hg.sql'
-" ;;
-  esac
+  # shellcheck disable=SC2086 # a list of step names, split on purpose
+  _roost_hook_reads $_roost_hq
   _roost_s="${_roost_s}COMMIT;
 .read '$_roost_hs/hooks_answer.sql'
 "
-  unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq
+  if [ -n "$_roost_hf" ]; then
+    _roost_s="${_roost_s}INSERT INTO roost_stop SELECT 1 FROM hook_gate WHERE NOT full;
+$_roost_hb
+"
+    # shellcheck disable=SC2086 # a list of step names, split on purpose
+    _roost_hook_reads $_roost_hf @reset
+    _roost_s="${_roost_s}COMMIT;
+.read '$_roost_hs/hooks_answer.sql'
+"
+  fi
+  unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq _roost_hq _roost_hf _roost_hb _roost_hx
+}
+
+# _roost_hook_reads STEP...: add the steps of an event to the script: NAME
+# is schema/hooks_NAME.sql; @leases the leases capability's own matching
+# of hook_tgt; @reset ends the quick part's say (hook_gate.full = 0).
+_roost_hook_reads() {
+  for _roost_hy in "$@"; do
+    case $_roost_hy in
+      @leases) _roost_s="${_roost_s}.read '$_roost_hs/leases/begin.sql'
+INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER (ORDER BY kind, key), kind, key, 0 FROM hook_tgt;
+.read '$_roost_hs/leases/match.sql'
+" ;;
+      @reset) _roost_s="${_roost_s}UPDATE hook_gate SET full = 0;
+" ;;
+      *) _roost_s="${_roost_s}.read '$_roost_hs/hooks_$_roost_hy.sql'
+" ;;
+    esac
+  done
+  unset _roost_hy
 }
 
 # _roost_hook_run: run the script with the payload as fd 3; print the

@@ -122,6 +122,33 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
                         (name,)).fetchone() is not None
 
 
+def steps(event: str, leases: bool, messages: bool) -> tuple[list[str], list[str]]:
+    """(quick, full): the SQL steps of a hot-path event, as in the shell
+    (_roost_hook_sql). The quick part settles the common cases; the full
+    one runs only when it set hook_gate.full."""
+    if event == "pre-tool" and leases:
+        return (["norm", "gate_pre", "deny", "take"],
+                ["targets", "norm", "@leases", "pre", "@reset", "deny", "take"])
+    if event == "post-tool":
+        extra = ["renew"] if leases else []
+        return ["norm", "gate_post", "post"] + extra, ["targets", "norm", "@reset", "post"] + extra
+    if event in ("prompt", "stop") and messages:
+        return [f"gate_{event}"], [event]
+    return [], []
+
+
+def _step(conn: sqlite3.Connection, step: str, params: dict[str, Any]) -> None:
+    if step == "@leases":
+        _run(conn, "leases/begin.sql", params)
+        conn.execute("INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER "
+                     "(ORDER BY kind, key), kind, key, 0 FROM hook_tgt")
+        _run(conn, "leases/match.sql", params)
+    elif step == "@reset":
+        conn.execute("UPDATE hook_gate SET full = 0")
+    else:
+        _run(conn, f"{step}.sql", params)
+
+
 def _run(conn: sqlite3.Connection, name: str, params: dict[str, Any]) -> list[sqlite3.Row]:
     rows: list = []
     for st in _stmts(name):
@@ -168,26 +195,21 @@ class HooksMixin:
             if payload:
                 conn.execute("INSERT INTO hook_in VALUES (CAST(? AS TEXT))", (sqltext(payload.decode("utf-8", "surrogateescape")),))
             slow = generic in ("session-start", "session-end")
-            conn.execute("BEGIN" if generic == "pre-tool" or slow else "BEGIN IMMEDIATE")
+            begin = "BEGIN" if generic == "pre-tool" or slow else "BEGIN IMMEDIATE"
+            conn.execute(begin)
             _run(conn, "parse.sql", params)
             h = conn.execute("SELECT * FROM hook").fetchone()
             params["me"] = h["me"] if h else None
+            quick, full = steps(generic, _has_table(conn, "leases"), _has_table(conn, "deliveries"))
             if h is not None:
-                if generic in ("pre-tool", "post-tool"):
-                    _run(conn, "targets.sql", params)
-                if generic == "pre-tool" and _has_table(conn, "leases"):
-                    _run(conn, "leases/begin.sql", params)
-                    conn.execute("INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER "
-                                 "(ORDER BY kind, key), kind, key, 0 FROM hook_tgt")
-                    _run(conn, "leases/match.sql", params)
-                    _run(conn, "pre.sql", params)
-                elif generic == "post-tool":
-                    _run(conn, "post.sql", params)
-                    if _has_table(conn, "leases"):
-                        _run(conn, "renew.sql", params)
-                elif generic in ("prompt", "stop") and _has_table(conn, "deliveries"):
-                    _run(conn, f"{generic}.sql", params)
+                for step in quick:
+                    _step(conn, step, params)
             conn.execute("COMMIT")
+            if h is not None and full and conn.execute("SELECT full FROM hook_gate").fetchone()[0]:
+                conn.execute(begin)
+                for step in full + ["@reset"]:
+                    _step(conn, step, params)
+                conn.execute("COMMIT")
             if h is not None and slow:
                 fn = self._hook_session_start if generic == "session-start" else self._hook_session_end
                 text, logs, agent = fn(dict(h), params, env)
@@ -242,6 +264,7 @@ class HooksMixin:
                              (sqltext(payload.decode("utf-8", "surrogateescape")),))
             _run(conn, "parse.sql", params)
             _run(conn, "targets.sql", params)
+            _run(conn, "norm.sql", params)
             return [{"kind": r[0], "key": r[1]} for r in
                     conn.execute("SELECT kind, key FROM hook_tgt ORDER BY kind, key")]
         finally:

@@ -12,7 +12,8 @@
 --            stop hook answers with followup_message
 -- An unknown vendor gets the form that most CLIs with that style of event
 -- name accept: camelCase (Copilot, Cursor) or PascalCase (the rest).
--- The answer is marked with char(30); nothing else reaches stdout.
+-- The answer is marked with char(30); nothing else reaches stdout. Nothing
+-- is said while hook_gate.full is set (the full check is still to come).
 SELECT char(30) || CASE o.kind
   WHEN 'deny' THEN CASE
     WHEN h.vendor IN ('claude', 'codex') THEN
@@ -40,6 +41,7 @@ SELECT char(30) || CASE o.kind
     ELSE json_object('decision', 'block', 'reason', o.text) END
   END
   FROM hook_out o JOIN hook h
+ WHERE NOT (SELECT full FROM hook_gate)
  LIMIT 1;
 
 -- The status line: stamp, vendor, agent, the processes of the holders in
@@ -56,4 +58,5 @@ SELECT char(31) || strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || char(9)
          WHEN NOT EXISTS (SELECT 1 FROM hook_in) THEN 'empty payload: allowed'
          WHEN h.rowid IS NULL THEN 'payload is not a JSON object: allowed'
          END, (SELECT group_concat(msg, '; ') FROM hook_log), '')
-  FROM (SELECT 1) LEFT JOIN hook h;
+  FROM (SELECT 1) LEFT JOIN hook h
+ WHERE NOT (SELECT full FROM hook_gate);

@@ -21,9 +21,19 @@ CREATE TEMP TABLE IF NOT EXISTS hook_in(p);
 -- agent sees), what to log, and the processes of the holders in the way.
 CREATE TEMP TABLE hook_out(kind TEXT NOT NULL, text TEXT NOT NULL);
 CREATE TEMP TABLE hook_log(msg TEXT NOT NULL);
-CREATE TEMP TABLE hook_blk(holder TEXT, pid INTEGER, pid_start TEXT, host TEXT);
+CREATE TEMP TABLE hook_blk(holder TEXT NOT NULL, key TEXT NOT NULL, msg TEXT NOT NULL,
+                            pid INTEGER, pid_start TEXT, host TEXT);
 -- Files to lease for the caller before the tool runs (lease_on_edit).
 CREATE TEMP TABLE hook_take(key TEXT PRIMARY KEY);
+-- Paths a tool call writes (hook_raw, as found; hook_tgt, as lease keys:
+-- see hooks_targets.sql and hooks_norm.sql).
+CREATE TEMP TABLE hook_raw(kind TEXT NOT NULL, base TEXT, path TEXT NOT NULL, glob INTEGER NOT NULL DEFAULT 0);
+CREATE TEMP TABLE hook_tgt(kind TEXT NOT NULL, key TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
+
+-- full = 1: the cheap checks could not decide; the rest of the event's
+-- statements run (the shell stops before compiling them otherwise).
+CREATE TEMP TABLE hook_gate(full INTEGER NOT NULL);
+INSERT INTO hook_gate VALUES (0);
 CREATE TEMP TABLE hook AS
 WITH
   doc(p) AS (SELECT p FROM hook_in WHERE json_valid(p) AND json_type(p) = 'object'
@@ -120,3 +130,8 @@ SELECT
   h.fpath,
   coalesce(@agent, (SELECT s.agent FROM sessions s WHERE s.id = h.sid)) AS me
 FROM h;
+
+-- A write tool's own file.
+INSERT INTO hook_raw(kind, base, path)
+  SELECT 'file', cwd, fpath FROM hook WHERE kind = 'file' AND fpath IS NOT NULL AND fpath != '';
+

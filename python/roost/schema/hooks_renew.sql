@@ -3,4 +3,5 @@
 -- activity), once half of a lease's term has passed. Task claims need no
 -- renewing: they last while the holder is seen (hooks_post.sql).
 UPDATE leases SET until = @now + ttl
- WHERE holder = (SELECT me FROM hook) AND wait IS NULL AND until > @now AND until - @now < ttl / 2;
+ WHERE holder = (SELECT me FROM hook) AND wait IS NULL AND until > @now AND until - @now < ttl / 2
+   AND NOT (SELECT full FROM hook_gate);

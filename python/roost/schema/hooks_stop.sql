@@ -55,4 +55,3 @@ INSERT INTO hook_log(msg)
   SELECT 'blocked the stop: ' || count(*) || ' unread ' || CASE count(*) WHEN 1 THEN 'message' ELSE 'messages' END
          || ' addressed to the agent (#' || group_concat(msg, ', #') || ')'
     FROM (SELECT msg FROM hook_msg ORDER BY msg) HAVING count(*) > 0;
-INSERT INTO hook_log(msg) SELECT 'a stop hook is already active: allowed' FROM hook WHERE stop_active;

@@ -1,5 +1,7 @@
--- targets.sql: the files a tool call would write, as lease keys relative
--- to ROOT, in temp table hook_tgt(kind, key, path):
+-- hooks_targets.sql: the files a tool call would write, found in patches
+-- and shell commands (a write tool's own file is taken by hooks_parse.sql),
+-- as rows of hook_raw that hooks_norm.sql turns into lease keys relative to
+-- the working tree in hook_tgt(kind, key, path):
 --   kind file  key 'src/a.py'   (a write tool's file, a redirection, tee, touch, ...)
 --   kind dir   key 'src/'       (rm, mv, cp destinations, git checkout/restore:
 --                                the path and everything below it)
@@ -16,13 +18,6 @@
 -- PATHS, git restore PATHS. `cd DIR` moves the base of later relative
 -- paths (`git -C DIR` for that command only). Programs run through sudo,
 -- env, command, exec, nohup, time, nice, timeout are seen through.
-CREATE TEMP TABLE hook_raw(kind TEXT NOT NULL, base TEXT, path TEXT NOT NULL, glob INTEGER NOT NULL DEFAULT 0);
-CREATE TEMP TABLE hook_tgt(kind TEXT NOT NULL, key TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID;
-
--- A write tool's own file.
-INSERT INTO hook_raw(kind, base, path)
-  SELECT 'file', cwd, fpath FROM hook WHERE kind = 'file' AND fpath IS NOT NULL AND fpath != '';
-
 -- apply_patch (Codex): the files named in the patch text, wherever it
 -- comes from (the apply_patch tool, or a shell command feeding a patch).
 INSERT INTO hook_raw(kind, base, path)
@@ -184,12 +179,12 @@ INSERT INTO hook_raw(kind, base, path, glob)
 WITH RECURSIVE
   -- Tokens in order, with the simple command each belongs to (cno), its
   -- parenthesis depth, and the operator before it.
-  t0 AS (
+  t0 AS MATERIALIZED (
     SELECT k, tok, tkind, tf,
            lag(tok) OVER (ORDER BY k) AS prev, lag(tkind) OVER (ORDER BY k) AS prevk
       FROM hook_tok WHERE k >= 0
   ),
-  t1 AS (
+  t1 AS MATERIALIZED (
     SELECT t0.*,
            sum(tkind = 'op' AND tok IN (';', '&', '&&', '||', '|', '|&', char(10), '(', ')', ';;'))
              OVER (ORDER BY k ROWS UNBOUNDED PRECEDING) AS cno,
@@ -199,12 +194,12 @@ WITH RECURSIVE
   ),
   -- Words after an output redirection are written; after an input one
   -- they are read (neither is an argument).
-  redir(cno, path, tf) AS (
+  redir(cno, path, tf) AS MATERIALIZED (
     SELECT cno, tok, tf FROM t1
      WHERE tkind = 'w' AND prevk = 'op' AND (prev IN ('>', '>>', '>|', '&>', '&>>', '<>')
            OR (prev = '>&' AND tok GLOB '*[^0-9]*' AND tok != '-'))
   ),
-  args AS (
+  args AS MATERIALIZED (
     SELECT cno, depth, tok AS a, tf, row_number() OVER (PARTITION BY cno ORDER BY k) AS j
       FROM t1
      WHERE tkind = 'w' AND NOT coalesce(prevk = 'op' AND prev IN ('>', '>>', '>|', '&>', '&>>', '<>', '>&', '<', '<<', '<&', '<<<'), 0)
@@ -231,7 +226,7 @@ WITH RECURSIVE
        OR (cw.s IN (1, 3) AND a.a GLOB '-*')
        OR cw.s IN (2, 3, 4)
   ),
-  prog AS (
+  prog AS MATERIALIZED (
     SELECT a.cno, a.depth, a.j AS pj,
            substr(a.a, length(rtrim(a.a, replace(a.a, '/', ''))) + 1) AS p
       FROM (SELECT cno, max(j) AS pj FROM cw GROUP BY cno) x
@@ -239,19 +234,19 @@ WITH RECURSIVE
   ),
   -- The program's own arguments, numbered from 1, with 'opt' set for
   -- options (before a lone --) and the value an option takes skipped.
-  pa0 AS (
+  pa0 AS MATERIALIZED (
     SELECT p.cno, p.p, a.j - p.pj AS n, a.a, a.tf,
            sum(a.a = '--') OVER (PARTITION BY a.cno ORDER BY a.j ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS after_dd
       FROM prog p JOIN args a ON a.cno = p.cno AND a.j > p.pj
   ),
-  pa1 AS (
+  pa1 AS MATERIALIZED (
     SELECT pa0.*,
            (coalesce(after_dd, 0) = 0 AND a GLOB '-?*') AS opt,
            lag(a) OVER (PARTITION BY cno ORDER BY n) AS pv,
            lag(coalesce(after_dd, 0)) OVER (PARTITION BY cno ORDER BY n) AS pv_dd
       FROM pa0
   ),
-  pa AS (
+  pa AS MATERIALIZED (
     SELECT pa1.*,
            coalesce(NOT opt AND coalesce(pv_dd, 0) = 0 AND CASE p
               WHEN 'truncate' THEN pv IN ('-s', '-r', '--size', '--reference')
@@ -265,18 +260,18 @@ WITH RECURSIVE
       FROM pa1
   ),
   -- Plain arguments (not options, not option values), numbered.
-  pos AS (
+  pos AS MATERIALIZED (
     SELECT cno, p, a, tf, row_number() OVER (PARTITION BY cno ORDER BY n) AS m,
            count(*) OVER (PARTITION BY cno) AS cnt
       FROM pa WHERE a != '--' AND NOT opt AND NOT val
   ),
   -- The target folder of mv/cp -t DIR (or --target-directory=DIR).
-  tdir AS (
+  tdir AS MATERIALIZED (
     SELECT cno, max(CASE WHEN pv IN ('-t', '--target-directory') AND val THEN a
                          WHEN a GLOB '--target-directory=*' THEN substr(a, 20) END) AS d
       FROM pa WHERE p IN ('mv', 'cp') GROUP BY cno
   ),
-  sed_i AS (
+  sed_i AS MATERIALIZED (
     SELECT cno, max(a GLOB '-i*' OR a GLOB '--in-place*'
                     OR (a GLOB '-[nrEsuz]*' AND a NOT GLOB '--*'
                         AND instr(a, 'i') > 0 AND substr(a, 2, instr(a, 'i') - 2) NOT GLOB '*[^nrEsuz]*')) AS inplace,
@@ -285,20 +280,20 @@ WITH RECURSIVE
       FROM pa WHERE p = 'sed' AND opt GROUP BY cno
   ),
   -- git: the subcommand past global options (-C DIR moves the base).
-  git0 AS (
+  git0 AS MATERIALIZED (
     SELECT cno, n, a, tf, pv, opt FROM pa WHERE p = 'git'
   ),
-  gitsub AS (
+  gitsub AS MATERIALIZED (
     SELECT cno, min(n) AS sn FROM git0
      WHERE a NOT GLOB '-*' AND coalesce(pv, '') NOT IN ('-C', '-c', '--git-dir', '--work-tree', '--namespace')
      GROUP BY cno
   ),
-  gitc AS (
+  gitc AS MATERIALIZED (
     SELECT g.cno, s.sn, (SELECT a FROM git0 x WHERE x.cno = g.cno AND x.n = s.sn) AS sub,
            (SELECT a FROM git0 x WHERE x.cno = g.cno AND x.n < s.sn AND x.pv = '-C' ORDER BY x.n DESC LIMIT 1) AS cdir
       FROM (SELECT DISTINCT cno FROM git0) g JOIN gitsub s ON s.cno = g.cno
   ),
-  gitp AS (
+  gitp AS MATERIALIZED (
     SELECT c.cno, c.cdir, a.a, a.tf, a.n,
            (SELECT min(y.n) FROM git0 y WHERE y.cno = c.cno AND y.n > c.sn AND y.a = '--') AS dd,
            a.opt, a.pv
@@ -310,13 +305,13 @@ WITH RECURSIVE
               SELECT 1 FROM git0 y WHERE y.cno = c.cno AND y.n > c.sn AND y.opt AND y.a IN ('--worktree', '-W')))
   ),
   -- The base folder of each command: the payload's cwd, moved by cd.
-  cds AS (
+  cds AS MATERIALIZED (
     SELECT p.cno, p.depth, p.p,
            (SELECT a FROM pos x WHERE x.cno = p.cno AND x.m = 1) AS d,
            (SELECT tf FROM pos x WHERE x.cno = p.cno AND x.m = 1) AS dtf
       FROM prog p
   ),
-  ncmd AS (SELECT max(cno) AS mx FROM t1),
+  ncmd AS MATERIALIZED (SELECT max(cno) AS mx FROM t1),
   bases(cno, base, depth, outer_base, set_depth) AS (
     SELECT 0, (SELECT cwd FROM hook), 0, (SELECT cwd FROM hook), 0
     UNION ALL
@@ -373,37 +368,3 @@ SELECT f.kind,
    AND f.path NOT IN ('/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty')
    AND f.path NOT GLOB '/dev/fd/*' AND f.path NOT GLOB '/proc/*';
 
--- Normalize: absolute, no '.', '..' or '//' segments, then relative to
--- ROOT. Keys: a file 'a/b', a folder 'a/b/' (ROOT itself: './'), a
--- pattern as written below its folder.
-INSERT OR IGNORE INTO hook_tgt(kind, key, path)
-WITH RECURSIVE
-  ab(id, kind, path, full) AS (
-    SELECT rowid, CASE WHEN glob THEN 'glob' ELSE kind END, path,
-           CASE WHEN substr(path, 1, 1) = '/' THEN path WHEN base IS NOT NULL THEN base || '/' || path END
-      FROM hook_raw
-  ),
-  nm(id, acc, rest) AS (
-    -- no real path is longer than PATH_MAX (4096)
-    SELECT id, '', full || '/' FROM ab WHERE full IS NOT NULL AND length(CAST(full AS BLOB)) <= 4096
-    UNION ALL
-    SELECT id,
-      CASE substr(rest, 1, instr(rest, '/') - 1)
-        WHEN '' THEN acc
-        WHEN '.' THEN acc
-        WHEN '..' THEN substr(acc, 1, length(rtrim(acc, replace(acc, '/', ''))) - 1)
-        ELSE acc || '/' || substr(rest, 1, instr(rest, '/') - 1) END,
-      substr(rest, instr(rest, '/') + 1)
-    FROM nm WHERE rest != ''
-  ),
-  done AS (SELECT id, acc FROM nm WHERE rest = ''),
-  r(root) AS (SELECT CASE WHEN @root = '/' THEN '' ELSE rtrim(@root, '/') END)
-SELECT ab.kind,
-       CASE
-         WHEN d.acc = r.root THEN './'
-         WHEN ab.kind = 'dir' THEN substr(d.acc, length(r.root) + 2) || '/'
-         ELSE substr(d.acc, length(r.root) + 2) END,
-       ab.path
-  FROM ab JOIN done d ON d.id = ab.id, r
- WHERE (d.acc = r.root AND ab.kind = 'dir')
-    OR (substr(d.acc, 1, length(r.root) + 1) = r.root || '/' AND length(d.acc) > length(r.root) + 1);
