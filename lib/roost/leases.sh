@@ -14,8 +14,10 @@
 #     A component that does not exist is kept as it is, so a path need not
 #     exist yet. This is os.path.realpath's non-strict walk; Python does the
 #     same walk (roost.leases.resolve).
-#   - the key is the result relative to ROOT (itself made physical the same
-#     way); a result outside ROOT is refused (64).
+#   - the key is the result relative to the top of the working tree (the
+#     nearest ancestor of $PWD with a .git: ROOT, or a linked worktree of
+#     it; ROOT when there is none), itself made physical the same way; a
+#     result outside it is refused (64).
 #   - a path ending in '/', or naming ROOT or an existing directory, is a
 #     folder lease: key 'src/' ('./' for ROOT).
 #   - a path with * ? or [ is a glob: the folders before the first such
@@ -41,6 +43,42 @@ _roost_lease_show() {
     esac
   done
   _roost_r="'$_roost_r'"
+}
+
+# _roost_lease_clean TEXT: set _roost_r to TEXT without terminal control
+# characters (C0 but tab and newline, DEL, C1 CSI: as roost.text.clean).
+# Output of the lease SQL goes through this before it is printed: agent
+# text (keys, reasons) reaches it raw, newlines already made spaces.
+_roost_lease_clean() {
+  _roost_r=$1
+  case $_roost_r in
+    *[$_roost_lc0]*|*"$_roost_lcsi"*) ;;
+    *) return 0 ;;
+  esac
+  while :; do
+    case $_roost_r in
+      *[$_roost_lc0]*) _roost_r=${_roost_r%%[$_roost_lc0]*}${_roost_r#*[$_roost_lc0]} ;;
+      *"$_roost_lcsi"*) _roost_r=${_roost_r%%"$_roost_lcsi"*}${_roost_r#*"$_roost_lcsi"} ;;
+      *) break ;;
+    esac
+  done
+}
+
+# _roost_lease_print DATA MSG: print an operation's output (cleaned unless
+# it is JSON, which json_object() already escaped) and its message.
+_roost_lease_print() {
+  if [ -n "$1" ]; then
+    if [ -n "$_roost_opt_json" ]; then
+      command printf '%s' "$1"
+    else
+      _roost_lease_clean "$1"
+      command printf '%s' "$_roost_r"
+    fi
+  fi
+  if [ -n "$2" ]; then
+    _roost_lease_clean "$2"
+    _roost_err "$_roost_cmd" "$_roost_r"
+  fi
 }
 
 # _roost_lease_refuse ARG MSG: a usage error about a path argument (64).
@@ -97,11 +135,19 @@ _roost_lease_resolve() {
   _roost_r=${_roost_lc:-/}
 }
 
-# _roost_lease_rel ARG ABS: set _roost_r to ABS relative to ROOT ('' for
-# ROOT itself); 64 when it is outside.
+# _roost_lease_rel ARG ABS: set _roost_r to ABS relative to the working
+# tree ('' for its top); 64 when it is outside. The tree is the nearest
+# ancestor of the current directory with a .git (ROOT in a plain checkout,
+# a linked worktree otherwise: keys are repository paths, the same in every
+# worktree sharing ROOT's database), else ROOT.
 _roost_lease_rel() {
   if [ -z "$_roost_lroot" ]; then
-    _roost_lease_resolve "$_roost_root" || return
+    _roost_lx=${PWD%/}
+    while [ ! -e "$_roost_lx/.git" ]; do
+      if [ -z "$_roost_lx" ]; then _roost_lx=$_roost_root; break; fi
+      _roost_lx=${_roost_lx%/*}
+    done
+    _roost_lease_resolve "${_roost_lx:-/}" || return
     _roost_lroot=$_roost_r
   fi
   if [ "$2" = "$_roost_lroot" ]; then
@@ -113,7 +159,7 @@ _roost_lease_rel() {
     *)
       _roost_lease_show "$_roost_lroot"
       _roost_lx=$_roost_r
-      _roost_lease_refuse "$1" "is outside ROOT $_roost_lx: leases are for paths in this repository"
+      _roost_lease_refuse "$1" "is outside the working tree $_roost_lx: leases are for paths in this repository"
       return ;;
   esac
 }
@@ -305,3 +351,5 @@ _roost_lease_suspects="SELECT char(30) || 'p' || char(9) || coalesce(wait, '') |
   FROM (SELECT DISTINCT wait, holder, pid, pid_start, host FROM lease_blk WHERE pid IS NOT NULL);
 "
 _roost_rs=''
+_roost_lcsi=''
+_roost_lc0='--'

@@ -28,6 +28,8 @@ SQL_DIR = dbm.SCHEMA_DIR / "leases"
 GLOB_CHARS = "*?["
 MAX_LINKS = 40
 _SQL: dict[str, list[str]] = {}
+RESET = tuple(f"DELETE FROM {t}" for t in ("roost_err", "lease_req", "lease_act", "lease_out")) + (
+    "DELETE FROM roost_ctx WHERE k GLOB 'lease_*'",)
 _PARAMS = ("now", "me", "shared", "check", "ttl", "reason", "wait", "waitid", "final",
            "wpid", "wstart", "host", "json", "quiet", "force")
 
@@ -85,13 +87,26 @@ def resolve(path: str, cwd: str | None = None) -> str:
     return cur or "/"
 
 
+def tree_top(root: str, cwd: str | None = None) -> str:
+    """The working tree keys are relative to: the nearest ancestor of cwd
+    with a .git (ROOT, or a linked worktree sharing ROOT's database), else
+    ROOT. Keys are repository paths, the same in every worktree."""
+    d = cwd or os.getcwd()
+    d = "" if d == "/" else d
+    while not os.path.exists(d + "/.git"):
+        if d == "":
+            return resolve(root)
+        d = d[:d.rfind("/")]
+    return resolve(d or "/")
+
+
 def _rel(arg: str, absolute: str, root: str) -> str:
     if absolute == root:
         return ""
     r = root.rstrip("/")
     if absolute.startswith(r + "/"):
         return absolute[len(r) + 1:]
-    raise _refuse(arg, f"is outside ROOT {_show(root)}: leases are for paths in this repository")
+    raise _refuse(arg, f"is outside the working tree {_show(root)}: leases are for paths in this repository")
 
 
 def _brackets_ok(comp: str) -> bool:
@@ -115,7 +130,7 @@ def canonical(arg: str, *, root: str, cwd: str | None = None) -> tuple[str, str]
         raise UsageError("an empty path is not a path")
     if "\0" in arg:
         raise _refuse(arg, "has a NUL byte")
-    root = resolve(root)
+    root = tree_top(root, cwd)
     if not any(c in arg for c in GLOB_CHARS):
         a = resolve(arg, cwd)
         rel = _rel(arg, a, root)
@@ -190,8 +205,15 @@ class LeasesMixin:
             p["reason"] = sqltext(p["reason"])
         return p
 
-    def _lease_prepare(self, p: dict[str, Any], reqs: list[tuple[str, str]]) -> None:
+    def _lease_begin(self, p: dict[str, Any]) -> None:
+        """begin.sql, then empty the scratch tables (a fresh sqlite3 process
+        starts with them empty; this connection may have used them)."""
         self._lease_run("begin", p)
+        for st in RESET:
+            self.conn.execute(st)
+
+    def _lease_prepare(self, p: dict[str, Any], reqs: list[tuple[str, str]]) -> None:
+        self._lease_begin(p)
         self.conn.executemany(
             "INSERT OR IGNORE INTO lease_req(kind, key, shared) VALUES (?, CAST(? AS TEXT), ?)",
             [(k, sqltext(key), p["shared"]) for k, key in reqs])
@@ -218,6 +240,17 @@ class LeasesMixin:
             c.execute("DELETE FROM lease_hit")
             c.execute("DELETE FROM lease_blk")
             self._lease_run("match", p)
+
+    def _lease_fast(self, p: dict[str, Any]) -> bool:
+        """fast.sql: True when it settled the request (nothing overlaps)."""
+        self._lease_run("fast", p)
+        return self.conn.execute("SELECT 1 FROM roost_ctx WHERE k = 'lease_fast'").fetchone() is not None
+
+    def _lease_show(self, what: str, p: dict[str, Any]) -> list[str]:
+        """The rows lock or check prints: JSON, or cleaned lines."""
+        if p["json"]:
+            return self._lease_run(f"{what}_json", p)
+        return self._lease_run(f"{what}_text", p) + self._lease_run("out", p)
 
     def _lease_err(self) -> str | None:
         r = self.conn.execute("SELECT msg FROM roost_err LIMIT 1").fetchone()
@@ -266,14 +299,20 @@ class LeasesMixin:
             if human:
                 p["json"] = 0
             if reqs is None:  # a queued request: its keys are its rows
-                self._lease_run("begin", p)
+                self._lease_begin(p)
                 self.conn.execute(
                     "INSERT INTO lease_req(kind, key, shared) SELECT kind, key, shared "
                     "FROM leases WHERE wait = ? ORDER BY id", (p["waitid"],))
             else:
                 self._lease_prepare(p, reqs)
-            self._lease_match(p, now)
-            rows = self._lease_run("lock", p) + self._lease_run("out", p)
+            if self._lease_fast(p):
+                rows = self._lease_run("fast_lock", p)
+                if not p["json"]:
+                    rows = self._lease_run("out", p)
+            else:
+                self._lease_match(p, now)
+                self._lease_run("lock", p)
+                rows = self._lease_show("lock", p)
             err = self._lease_err()
             q = self.conn.execute("SELECT v FROM roost_ctx WHERE k = 'lease_wait'").fetchone()
         return rows, err, (q[0] if q else None)
@@ -288,7 +327,7 @@ class LeasesMixin:
             if c.execute("SELECT 1 FROM lease_waits WHERE id = ?", (waitid,)).fetchone() is None:
                 return None
             p = self._lease_params(now, waitid=waitid)
-            self._lease_run("begin", p)
+            self._lease_begin(p)
             c.execute("INSERT INTO lease_req(kind, key, shared) SELECT kind, key, shared "
                       "FROM leases WHERE wait = ? ORDER BY id", (waitid,))
             self._lease_run("match", p)
@@ -359,8 +398,12 @@ class LeasesMixin:
         with self.tx() as now:
             p = self._lease_params(now, shared=int(bool(shared)), check=1)
             self._lease_prepare(p, reqs)
-            self._lease_match(p, now)
-            rows = self._lease_run("check", p) + self._lease_run("out", p)
+            if self._lease_fast(p):
+                rows = self._lease_run("fast_check", p)
+            else:
+                self._lease_match(p, now)
+                self._lease_run("check", p)
+                rows = self._lease_show("check", p)
         return self._lease_json(rows)
 
     def _lease_simple(self, name: str, reqs: list[tuple[str, str]], **kw: Any) -> dict[str, Any]:
@@ -368,7 +411,7 @@ class LeasesMixin:
             self.me()
             p = self._lease_params(now, **kw)
             self._lease_prepare(p, reqs)
-            rows = self._lease_run(name, p) + self._lease_run("out", p)
+            rows = self._lease_run(name, p)
             err = self._lease_err()
             if err is not None:
                 raise Denied(err)  # rolls back: all or nothing, as in the shell

@@ -117,8 +117,7 @@ _roost_cmd_lock() {
     export PYTHONPATH
     exec "$_roost_py" -m roost _lockwait "$@" -- "$_roost_lwaitid"
   fi
-  [ -n "$_roost_ldata" ] && command printf '%s' "$_roost_ldata"
-  [ -n "$_roost_msg" ] && _roost_err lock "$_roost_msg"
+  _roost_lease_print "$_roost_ldata" "$_roost_msg"
   return "$_roost_rc"
 }
 
@@ -135,25 +134,46 @@ _roost_lease_opt() {
   esac
 }
 
-# _roost_lock_script: the one transaction of lock (and lock --check).
+# _roost_lease_show_out: read what prints the result ($_roost_lx: lock or check).
+_roost_lease_show_out() {
+  if [ -n "$_roost_opt_json" ]; then
+    _roost_lease_read "${_roost_lx}_json"
+  elif [ -z "$_roost_opt_quiet" ]; then
+    _roost_lease_read "${_roost_lx}_text"
+    _roost_lease_read out
+  fi
+}
+
+# _roost_lock_script: the script of lock (and lock --check). The first
+# transaction settles the common case with index lookups alone
+# (fast.sql), commits, prints its status and stops the script, so that the
+# costly statements that follow are never even prepared. Otherwise it has
+# only recorded the caller as seen, and the second transaction decides.
 _roost_lock_script() {
   _roost_begin
   [ "$_roost_lcheck" = 1 ] || _roost_need_me
   _roost_lease_params "shared=$_roost_lshared" "check=$_roost_lcheck" "ttl=$_roost_lttl" \
     "reason=$_roost_lreason" "wait=$_roost_lwait" "waitid=$_roost_lwaitid" "wpid=$_roost_lwpid" \
     "wstart=$_roost_lwstart" "host=$_roost_lhost" "json=${_roost_opt_json:-0}" "quiet=${_roost_opt_quiet:-0}"
-  _roost_s="$_roost_s$_roost_ldead"
   _roost_lease_read begin
   _roost_s="$_roost_s$_roost_lreq"
-  _roost_lease_read match
-  if [ "$_roost_lcheck" = 1 ]; then
-    _roost_lease_read check
-  else
-    _roost_lease_read lock
-    _roost_s="${_roost_s}SELECT char(30) || 'q' || char(9) || v || char(9) || @me FROM roost_ctx WHERE k = 'lease_wait';
+  if [ "$_roost_lcheck" = 1 ]; then _roost_lx=check; else _roost_lx=lock; fi
+  if [ -z "$_roost_ldead" ]; then
+    _roost_lease_read fast
+    _roost_lease_read "fast_$_roost_lx"
+    [ -n "$_roost_opt_json$_roost_opt_quiet" ] || _roost_lease_read out
+    _roost_s="${_roost_s}COMMIT;
+SELECT char(31) || '0' FROM roost_ctx WHERE k = 'lease_fast';
+INSERT INTO roost_stop SELECT 1 FROM roost_ctx WHERE k = 'lease_fast';
+BEGIN IMMEDIATE;
 "
   fi
+  _roost_s="$_roost_s$_roost_ldead"
+  _roost_lease_read match
+  _roost_lease_read "$_roost_lx"
+  _roost_lease_show_out
+  [ "$_roost_lx" = lock ] && _roost_s="${_roost_s}SELECT char(30) || 'q' || char(9) || v || char(9) || @me FROM roost_ctx WHERE k = 'lease_wait';
+"
   _roost_s="$_roost_s$_roost_lease_suspects"
-  _roost_lease_read out
   _roost_end
 }

@@ -46,8 +46,12 @@ _roost_cmd_unlock() {
   _roost_lease_read begin
   _roost_s="$_roost_s$_roost_lreq"
   _roost_lease_read unlock
-  _roost_lease_read out
+  [ -n "$_roost_opt_json$_roost_opt_quiet" ] || _roost_lease_read out
   _roost_stop
   _roost_end
+  _roost_keep=1
   _roost_run
+  _roost_rc=$? _roost_keep=
+  _roost_lease_print "$_roost_data" "$_roost_msg"
+  return "$_roost_rc"
 }

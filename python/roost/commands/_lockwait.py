@@ -22,7 +22,7 @@ def cli(g, wait_id):
     r = g.roost()
     rows, err = r.lock_wait(wait_id, human=not g.json, quiet=g.quiet)
     for line in rows:
-        write_out(line + "\n")
+        write_out((line if g.json else clean(line)) + "\n")
     if err is not None:
         sys.stderr.write(f"roost: lock: {clean(err)}\n")
         return 2

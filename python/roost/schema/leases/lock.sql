@@ -9,7 +9,7 @@ INSERT INTO roost_ctx VALUES ('lease_ttl', max(1, min(
 -- What this decision saw: a new request or grant is Lamport-later than
 -- every lease and request on the same paths (IR2 with `seen`).
 INSERT INTO roost_ctx VALUES ('lease_seen',
-  (SELECT coalesce(max(l.ts), 0) FROM lease_hit h JOIN leases l ON l.id = h.id));
+  (SELECT coalesce(max(l.ts), 0) FROM lease_hit h CROSS JOIN leases l ON l.id = h.id));
 
 -- Denied: name the first thing in the way (held before queued).
 INSERT INTO roost_err SELECT 2, msg FROM lease_blk ORDER BY n, queued, since, holder LIMIT 1;
@@ -42,8 +42,8 @@ INSERT INTO lease_act(id, why)
            WHEN s.dead THEN 'its holder''s process died'
            WHEN s.ended THEN 'its holder''s session ended'
            ELSE 'its holder was not seen for ' || s.gone_window || 's' END
-    FROM lease_hit h JOIN lease_req r ON r.n = h.n JOIN leases l ON l.id = h.id
-    JOIN agent_state s ON s.id = l.holder
+    FROM lease_hit h CROSS JOIN lease_req r ON r.n = h.n CROSS JOIN leases l ON l.id = h.id
+    CROSS JOIN agent_state s ON s.id = l.holder
    WHERE NOT EXISTS (SELECT 1 FROM roost_err)
      AND l.wait IS NULL AND l.holder IS NOT @me AND NOT (r.shared AND l.shared)
    GROUP BY l.id;
@@ -52,14 +52,14 @@ INSERT INTO emit(agent, kind, target, body, at, seen)
          json_object('from', l.holder, 'kind', l.kind, 'why', g.why, 'since', l.since,
                      'until', l.until, 'reason', l.reason),
          @now, l.ts
-    FROM lease_act g JOIN leases l ON l.id = g.id ORDER BY l.id;
+    FROM lease_act g CROSS JOIN leases l ON l.id = g.id ORDER BY l.id;
 -- TODO(messages): becomes a message to the holder once messages land.
 INSERT INTO emit(agent, kind, target, body, at)
   SELECT @me, 'notice', l.holder,
          'your lease on ' || quote(l.key) || ' was reclaimed by ' || coalesce(@me, 'operator')
            || ' because ' || g.why,
          @now
-    FROM lease_act g JOIN leases l ON l.id = g.id ORDER BY l.id;
+    FROM lease_act g CROSS JOIN leases l ON l.id = g.id ORDER BY l.id;
 DELETE FROM leases WHERE id IN (SELECT id FROM lease_act);
 
 -- A queued request leaves the queue when served, or when its wait ran
@@ -86,29 +86,3 @@ INSERT INTO leases(kind, key, base, holder, shared, reason, since, until, ttl, t
   ON CONFLICT (key, kind, holder) WHERE wait IS NULL DO UPDATE SET
     shared = excluded.shared, reason = coalesce(excluded.reason, reason),
     until = excluded.until, ttl = excluded.ttl, ts = excluded.ts;
-
--- Output. JSON: {"agent", "granted": [...], "conflicts": [...]}; nothing
--- when the request was queued (the waiter prints when it is served).
-SELECT json_object('agent', @me,
-         'granted', (SELECT json_group_array(j) FROM (SELECT json_object('key', l.key, 'kind', l.kind,
-                       'shared', json(CASE l.shared WHEN 1 THEN 'true' ELSE 'false' END),
-                       'since', l.since, 'until', l.until, 'reason', l.reason) AS j
-                       FROM lease_req r JOIN leases l ON l.key = r.key AND l.kind = r.kind
-                        AND l.holder = @me AND l.wait IS NULL
-                      WHERE NOT EXISTS (SELECT 1 FROM roost_err) ORDER BY r.n)),
-         'conflicts', (SELECT json_group_array(j) FROM (SELECT json_object('key', r.key, 'held', b.key,
-                       'kind', b.kind, 'holder', b.holder,
-                       'shared', json(CASE b.shared WHEN 1 THEN 'true' ELSE 'false' END),
-                       'queued', json(CASE b.queued WHEN 1 THEN 'true' ELSE 'false' END),
-                       'reason', b.reason, 'since', b.since, 'until', b.until, 'state', b.state) AS j
-                       FROM lease_blk b JOIN lease_req r ON r.n = b.n
-                      ORDER BY b.n, b.queued, b.since, b.holder)))
- WHERE @json AND NOT EXISTS (SELECT 1 FROM roost_ctx WHERE k = 'lease_wait')
-   AND (@waitid IS NULL OR coalesce(@final, 0) OR NOT EXISTS (SELECT 1 FROM roost_err));
-INSERT INTO lease_out(line)
-  SELECT 'locked ' || CASE l.kind WHEN 'resource' THEN 'resource ' ELSE '' END || l.key
-         || CASE l.shared WHEN 1 THEN ' (shared)' ELSE '' END
-         || ' until ' || strftime('%Y-%m-%d %H:%M:%SZ', l.until, 'unixepoch')
-    FROM lease_req r JOIN leases l ON l.key = r.key AND l.kind = r.kind AND l.holder = @me AND l.wait IS NULL
-   WHERE NOT coalesce(@json, 0) AND NOT coalesce(@quiet, 0) AND NOT EXISTS (SELECT 1 FROM roost_err)
-   ORDER BY r.n;

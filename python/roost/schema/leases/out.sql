@@ -1,10 +1,4 @@
--- out.sql: the end of every lease operation. Messages and human output
--- lines lose their control characters (agents wrote the keys and reasons;
--- tab and newline become spaces: one line each), in two passes because a
--- deeper replace() nest overflows SQLite's parser stack; then the lines
--- are printed.
-UPDATE roost_err SET msg = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(msg, char(9), ' '), char(10), ' '), char(1), ''), char(2), ''), char(3), ''), char(4), ''), char(5), ''), char(6), ''), char(7), ''), char(8), ''), char(11), ''), char(12), ''), char(13), ''), char(14), ''), char(15), ''), char(16), ''), char(17), '') WHERE msg GLOB '*[' || char(1) || '-' || char(31) || char(127) || char(155) || ']*';
-UPDATE roost_err SET msg = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(msg, char(18), ''), char(19), ''), char(20), ''), char(21), ''), char(22), ''), char(23), ''), char(24), ''), char(25), ''), char(26), ''), char(27), ''), char(28), ''), char(29), ''), char(30), ''), char(31), ''), char(127), ''), char(155), '') WHERE msg GLOB '*[' || char(1) || '-' || char(31) || char(127) || char(155) || ']*';
-UPDATE lease_out SET line = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(line, char(9), ' '), char(10), ' '), char(1), ''), char(2), ''), char(3), ''), char(4), ''), char(5), ''), char(6), ''), char(7), ''), char(8), ''), char(11), ''), char(12), ''), char(13), ''), char(14), ''), char(15), ''), char(16), ''), char(17), '') WHERE line GLOB '*[' || char(1) || '-' || char(31) || char(127) || char(155) || ']*';
-UPDATE lease_out SET line = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(line, char(18), ''), char(19), ''), char(20), ''), char(21), ''), char(22), ''), char(23), ''), char(24), ''), char(25), ''), char(26), ''), char(27), ''), char(28), ''), char(29), ''), char(30), ''), char(31), ''), char(127), ''), char(155), '') WHERE line GLOB '*[' || char(1) || '-' || char(31) || char(127) || char(155) || ']*';
+-- out.sql: print an operation's human output lines. Agent text in them
+-- (keys, reasons, names) has had its newlines made spaces; whoever prints
+-- drops the other control characters (lib/roost/leases.sh, roost.text).
 SELECT line FROM lease_out ORDER BY i;

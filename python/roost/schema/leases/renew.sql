@@ -4,9 +4,9 @@
 -- queued for it): lock it again. All or nothing. Parameters: @ttl, @json,
 -- @quiet.
 INSERT INTO roost_err
-  SELECT 2, CASE WHEN x.id IS NOT NULL
+  SELECT 2, replace(CASE WHEN x.id IS NOT NULL
               THEN 'your lease on ' || quote(r.key) || ' expired at ' || strftime('%Y-%m-%d %H:%M:%SZ', x.until, 'unixepoch') || ': lock it again'
-              ELSE 'you hold no lease on ' || quote(r.key) END
+              ELSE 'you hold no lease on ' || quote(r.key) END, char(10), ' ')
     FROM lease_req r
     LEFT JOIN leases x ON x.key = r.key AND x.kind = r.kind AND x.holder IS @me AND x.wait IS NULL
    WHERE x.id IS NULL OR x.until <= @now
@@ -22,14 +22,14 @@ UPDATE leases SET ttl = max(1, min(coalesce(@ttl, ttl),
 UPDATE leases SET until = @now + ttl WHERE id IN (SELECT id FROM lease_act);
 INSERT INTO emit(agent, kind, target, body, at)
   SELECT @me, 'lease.renew', l.key, json_object('kind', l.kind, 'until', l.until), @now
-    FROM lease_act a JOIN leases l ON l.id = a.id ORDER BY l.id;
-SELECT json_object('agent', @me, 'renewed', (SELECT json_group_array(j) FROM (SELECT json_object('key', l.key,
-           'kind', l.kind, 'until', l.until) AS j FROM lease_act a JOIN leases l ON l.id = a.id ORDER BY l.id)))
+    FROM lease_act a CROSS JOIN leases l ON l.id = a.id ORDER BY l.id;
+SELECT json_object('agent', @me, 'renewed', (SELECT json_group_array(json(j)) FROM (SELECT json_object('key', l.key,
+           'kind', l.kind, 'until', l.until) AS j FROM lease_act a CROSS JOIN leases l ON l.id = a.id ORDER BY l.id)))
  WHERE @json AND NOT EXISTS (SELECT 1 FROM roost_err);
 INSERT INTO lease_out(line)
-  SELECT 'renewed ' || CASE l.kind WHEN 'resource' THEN 'resource ' ELSE '' END || l.key
-         || ' until ' || strftime('%Y-%m-%d %H:%M:%SZ', l.until, 'unixepoch')
-    FROM lease_act a JOIN leases l ON l.id = a.id
+  SELECT replace('renewed ' || CASE l.kind WHEN 'resource' THEN 'resource ' ELSE '' END || l.key
+         || ' until ' || strftime('%Y-%m-%d %H:%M:%SZ', l.until, 'unixepoch'), char(10), ' ')
+    FROM lease_act a CROSS JOIN leases l ON l.id = a.id
    WHERE NOT coalesce(@json, 0) AND NOT coalesce(@quiet, 0)
    ORDER BY l.id;
 INSERT INTO lease_out(line)
