@@ -440,12 +440,14 @@ _roost_pid_dead() {
   fi
   _roost_l=
   { IFS= read -r _roost_l < "/proc/$1/stat"; } 2>/dev/null || { unset _roost_l; return 0; }
-  _roost_l=${_roost_l##*) }
+  _roost_l=${_roost_l##*) } _roost_ps=$2
   # shellcheck disable=SC2086 # split the stat fields on purpose
-  set -- $_roost_l "$2"
+  set -- $_roost_l
   unset _roost_l
-  [ "$#" -ge 21 ] || return 1
+  # Field 22 (start time) is the 20th after "pid (comm) ".
+  [ "$#" -ge 20 ] || { unset _roost_ps; return 1; }
   shift 19
-  [ -n "$2" ] && [ "$1" != "$2" ] && return 0
+  if [ -n "$_roost_ps" ] && [ "$1" != "$_roost_ps" ]; then unset _roost_ps; return 0; fi
+  unset _roost_ps
   return 1
 }
