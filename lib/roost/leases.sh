@@ -247,10 +247,31 @@ _roost_lease_add() {
   else
     _roost_lease_key "$2" || return
   fi
-  _roost_lit "$_roost_r"
+  _roost_lease_lit "$_roost_r"
   _roost_lnreq=$((_roost_lnreq + 1))
   _roost_lreq="${_roost_lreq}INSERT OR IGNORE INTO lease_req(kind, key, shared) VALUES ('$_roost_lk', $_roost_r, @shared);
 "
+}
+
+# _roost_lease_lit TEXT: _roost_lit, with each carriage return spelled
+# '||char(13)||': the sqlite3 CLI drops a CR at the end of an input line,
+# even inside a string literal ('a<CR><LF>b' would come back 'a<LF>b').
+_roost_lease_lit() {
+  _roost_lit "$1"
+  case $_roost_r in
+    *"$_roost_lcr"*) ;;
+    *) return 0 ;;
+  esac
+  _roost_lx=$_roost_r _roost_r=
+  while :; do
+    case $_roost_lx in
+      *"$_roost_lcr"*)
+        _roost_r="$_roost_r${_roost_lx%%"$_roost_lcr"*}'||char(13)||'"
+        _roost_lx=${_roost_lx#*"$_roost_lcr"} ;;
+      *) break ;;
+    esac
+  done
+  _roost_r=$_roost_r$_roost_lx
 }
 
 # _roost_lease_read NAME: the dot-command that runs schema/leases/NAME.sql.
@@ -336,9 +357,11 @@ INSERT INTO emit(agent, kind, target, body, at)
 "
     elif _roost_uint "$_roost_lw"; then
       _roost_ldead="${_roost_ldead}DELETE FROM lease_waits WHERE id = $_roost_lw AND pid IS $_roost_lp AND pid_start IS $_roost_r;
-INSERT INTO emit(agent, kind, target, body, at)
+INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT coalesce(@me, 'operator'), 'lease.unqueue', '$_roost_lh',
-         json_object('wait', $_roost_lw, 'why', 'its process died'), @now WHERE changes() > 0;
+         json_object('wait', $_roost_lw, 'why', 'its process died'), @now, (SELECT t FROM lease_clock)
+   WHERE changes() > 0;
+UPDATE lease_clock SET t = max(t, coalesce((SELECT t FROM clocks WHERE agent = coalesce(@me, 'operator')), 0));
 "
     fi
   done
@@ -353,3 +376,4 @@ _roost_lease_suspects="SELECT char(30) || 'p' || char(9) || coalesce(wait, '') |
 _roost_rs=''
 _roost_lcsi=''
 _roost_lc0='--'
+_roost_lcr=''

@@ -233,8 +233,7 @@ class LeasesMixin:
                 changed |= self.mark_dead(r["holder"], now)
             elif c.execute("DELETE FROM lease_waits WHERE id = ? AND pid IS ? AND pid_start IS ?",
                            (r["wait"], r["pid"], r["pid_start"])).rowcount:
-                self.emit("lease.unqueue", r["holder"], {"wait": r["wait"], "why": "its process died"},
-                          now=now, actor=self._resolve() or "operator")
+                self._lease_emit("lease.unqueue", r["holder"], {"wait": r["wait"], "why": "its process died"}, now)
                 changed = True
         if changed:
             c.execute("DELETE FROM lease_hit")
@@ -251,6 +250,13 @@ class LeasesMixin:
         if p["json"]:
             return self._lease_run(f"{what}_json", p)
         return self._lease_run(f"{what}_text", p) + self._lease_run("out", p)
+
+    def _lease_emit(self, kind: str, target: str, body: Any, now: int) -> None:
+        """A lease event from Python: stamped and advancing lease_clock, as
+        the shared SQL does."""
+        seen = self.conn.execute("SELECT t FROM lease_clock").fetchone()[0]
+        ev = self.emit(kind, target, body, now=now, seen=seen, actor=self._resolve() or "operator")
+        self.conn.execute("UPDATE lease_clock SET t = max(t, ?)", (ev["ts"],))
 
     def _lease_err(self) -> str | None:
         r = self.conn.execute("SELECT msg FROM roost_err LIMIT 1").fetchone()
@@ -502,9 +508,9 @@ class LeasesMixin:
                 "WHERE l.wait IS NULL AND (l.until <= ? OR s.state = 'gone') ORDER BY l.id",
                 (now, now)).fetchall()
             for r in gone:
-                self.emit("lease.expire", r["key"], {"from": r["holder"], "kind": r["kind"], "why": r["why"],
-                                                     "since": r["since"], "until": r["until"],
-                                                     "reason": r["reason"]}, now=now, seen=r["ts"])
+                self._lease_emit("lease.expire", r["key"], {"from": r["holder"], "kind": r["kind"], "why": r["why"],
+                                                            "since": r["since"], "until": r["until"],
+                                                            "reason": r["reason"]}, now)
                 c.execute("DELETE FROM leases WHERE id = ?", (r["id"],))
             waits = 0
             for w in c.execute(
@@ -515,7 +521,7 @@ class LeasesMixin:
                        "its process died" if proc.pid_dead(w["pid"], w["pid_start"], w["host"]) else None)
                 if why:
                     c.execute("DELETE FROM lease_waits WHERE id = ?", (w["id"],))
-                    self.emit("lease.unqueue", w["agent"], {"wait": w["id"], "why": why}, now=now)
+                    self._lease_emit("lease.unqueue", w["agent"], {"wait": w["id"], "why": why}, now)
                     waits += 1
         return {"dead": dead,
                 "expired": [{"key": r["key"], "kind": r["kind"], "holder": r["holder"], "why": r["why"]}

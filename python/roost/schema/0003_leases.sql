@@ -20,6 +20,17 @@ CREATE TABLE lease_waits (
 );
 CREATE INDEX lease_waits_agent ON lease_waits(agent);
 
+-- The Lamport time of the last lease event. Every lease event is stamped
+-- as having seen it (IR2, seen = t) and advances it: the leases are one
+-- shared object, so its events are ordered as they were committed, and a
+-- grant after a release, or a request queued after another, is later in
+-- Lamport order too.
+CREATE TABLE lease_clock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  t  INTEGER NOT NULL
+);
+INSERT INTO lease_clock VALUES (1, 0);
+
 -- One row per lease held (wait IS NULL) or requested by a waiter (wait =
 -- the lease_waits row). Released, reclaimed and broken leases are deleted;
 -- the event log keeps their history. An expired lease stays until someone

@@ -8,12 +8,13 @@ INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT @me, 'lease.grant', key,
          json_object('kind', kind, 'shared', json(CASE shared WHEN 1 THEN 'true' ELSE 'false' END),
                      'until', @now + t.v, 'reason', CAST(@reason AS TEXT)),
-         @now, 0
+         @now, (SELECT t FROM lease_clock)
     FROM lease_req JOIN roost_ctx t ON t.k = 'lease_ttl' ORDER BY n;
 INSERT INTO leases(kind, key, base, holder, shared, reason, since, until, ttl, ts)
   SELECT kind, key, CASE kind WHEN 'resource' THEN '' ELSE coalesce(nullif(rtrim(key, replace(key, '/', '')), ''), './') END,
          @me, shared, CAST(@reason AS TEXT), @now, @now + t.v, t.v, (SELECT t FROM clocks WHERE agent = @me)
     FROM lease_req JOIN roost_ctx t ON t.k = 'lease_ttl' ORDER BY n;
+UPDATE lease_clock SET t = max(t, coalesce((SELECT t FROM clocks WHERE agent = coalesce(@me, 'operator')), 0)) WHERE EXISTS (SELECT 1 FROM roost_ctx WHERE k = 'lease_fast');
 SELECT json_object('agent', @me,
          'granted', (SELECT json_group_array(json(j)) FROM (SELECT json_object('key', key, 'kind', kind,
                        'shared', json(CASE shared WHEN 1 THEN 'true' ELSE 'false' END),

@@ -6,10 +6,6 @@
 INSERT INTO roost_ctx VALUES ('lease_ttl', max(1, min(
   coalesce(@ttl, (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lease_ttl')),
   (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lease_max_ttl'))));
--- What this decision saw: a new request or grant is Lamport-later than
--- every lease and request on the same paths (IR2 with `seen`).
-INSERT INTO roost_ctx VALUES ('lease_seen',
-  (SELECT coalesce(max(l.ts), 0) FROM lease_hit h CROSS JOIN leases l ON l.id = h.id));
 
 -- Denied: name the first thing in the way (held before queued).
 INSERT INTO roost_err SELECT 2, msg FROM lease_blk ORDER BY n, queued, since, holder LIMIT 1;
@@ -20,7 +16,7 @@ INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT @me, 'lease.wait', (SELECT key FROM lease_req ORDER BY n LIMIT 1),
          json_object('keys', (SELECT json_group_array(key) FROM (SELECT key FROM lease_req ORDER BY n)),
                      'until', @now + @wait),
-         @now, (SELECT v FROM roost_ctx WHERE k = 'lease_seen')
+         @now, (SELECT t FROM lease_clock)
    WHERE @wait > 0 AND @waitid IS NULL AND EXISTS (SELECT 1 FROM roost_err);
 INSERT INTO lease_waits(agent, ts, asked, until, ttl, reason, pid, pid_start, host)
   SELECT @me, (SELECT t FROM clocks WHERE agent = @me), @now, @now + @wait,
@@ -51,22 +47,23 @@ INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT @me, 'lease.reclaim', l.key,
          json_object('from', l.holder, 'kind', l.kind, 'why', g.why, 'since', l.since,
                      'until', l.until, 'reason', l.reason),
-         @now, l.ts
+         @now, (SELECT t FROM lease_clock)
     FROM lease_act g CROSS JOIN leases l ON l.id = g.id ORDER BY l.id;
 -- TODO(messages): becomes a message to the holder once messages land.
-INSERT INTO emit(agent, kind, target, body, at)
+INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT @me, 'notice', l.holder,
          'your lease on ' || quote(l.key) || ' was reclaimed by ' || coalesce(@me, 'operator')
            || ' because ' || g.why,
-         @now
+         @now, (SELECT t FROM lease_clock)
     FROM lease_act g CROSS JOIN leases l ON l.id = g.id ORDER BY l.id;
 DELETE FROM leases WHERE id IN (SELECT id FROM lease_act);
 
 -- A queued request leaves the queue when served, or when its wait ran
 -- out (@final: the waiter's last attempt).
-INSERT INTO emit(agent, kind, target, body, at)
+INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT @me, 'lease.timeout', (SELECT key FROM lease_req ORDER BY n LIMIT 1),
-         json_object('keys', (SELECT json_group_array(key) FROM (SELECT key FROM lease_req ORDER BY n))), @now
+         json_object('keys', (SELECT json_group_array(key) FROM (SELECT key FROM lease_req ORDER BY n))), @now,
+         (SELECT t FROM lease_clock)
    WHERE @waitid IS NOT NULL AND coalesce(@final, 0) AND EXISTS (SELECT 1 FROM roost_err);
 DELETE FROM lease_waits WHERE id = @waitid AND agent = @me
    AND (coalesce(@final, 0) OR NOT EXISTS (SELECT 1 FROM roost_err));
@@ -77,7 +74,7 @@ INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT @me, 'lease.grant', key,
          json_object('kind', kind, 'shared', json(CASE shared WHEN 1 THEN 'true' ELSE 'false' END),
                      'until', @now + (SELECT v FROM roost_ctx WHERE k = 'lease_ttl'), 'reason', CAST(@reason AS TEXT)),
-         @now, (SELECT v FROM roost_ctx WHERE k = 'lease_seen')
+         @now, (SELECT t FROM lease_clock)
     FROM lease_req WHERE NOT EXISTS (SELECT 1 FROM roost_err) ORDER BY n;
 INSERT INTO leases(kind, key, base, holder, shared, reason, since, until, ttl, ts)
   SELECT kind, key, base, @me, shared, CAST(@reason AS TEXT), @now, @now + (SELECT v FROM roost_ctx WHERE k = 'lease_ttl'),
@@ -86,3 +83,4 @@ INSERT INTO leases(kind, key, base, holder, shared, reason, since, until, ttl, t
   ON CONFLICT (key, kind, holder) WHERE wait IS NULL DO UPDATE SET
     shared = excluded.shared, reason = coalesce(excluded.reason, reason),
     until = excluded.until, ttl = excluded.ttl, ts = excluded.ts;
+UPDATE lease_clock SET t = max(t, coalesce((SELECT t FROM clocks WHERE agent = coalesce(@me, 'operator')), 0));

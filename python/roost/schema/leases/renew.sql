@@ -20,9 +20,11 @@ UPDATE leases SET ttl = max(1, min(coalesce(@ttl, ttl),
                       (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lease_max_ttl')))
  WHERE id IN (SELECT id FROM lease_act);
 UPDATE leases SET until = @now + ttl WHERE id IN (SELECT id FROM lease_act);
-INSERT INTO emit(agent, kind, target, body, at)
-  SELECT @me, 'lease.renew', l.key, json_object('kind', l.kind, 'until', l.until), @now
+INSERT INTO emit(agent, kind, target, body, at, seen)
+  SELECT @me, 'lease.renew', l.key, json_object('kind', l.kind, 'until', l.until), @now,
+         (SELECT t FROM lease_clock)
     FROM lease_act a CROSS JOIN leases l ON l.id = a.id ORDER BY l.id;
+UPDATE lease_clock SET t = max(t, coalesce((SELECT t FROM clocks WHERE agent = coalesce(@me, 'operator')), 0));
 SELECT json_object('agent', @me, 'renewed', (SELECT json_group_array(json(j)) FROM (SELECT json_object('key', l.key,
            'kind', l.kind, 'until', l.until) AS j FROM lease_act a CROSS JOIN leases l ON l.id = a.id ORDER BY l.id)))
  WHERE @json AND NOT EXISTS (SELECT 1 FROM roost_err);

@@ -30,14 +30,14 @@ INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT coalesce(@me, 'operator'), 'lease.' || a.why, l.key,
          json_object('from', l.holder, 'kind', l.kind, 'since', l.since, 'until', l.until,
                      'reason', l.reason),
-         @now, l.ts
+         @now, (SELECT t FROM lease_clock)
     FROM lease_act a CROSS JOIN leases l ON l.id = a.id ORDER BY l.id;
 -- TODO(messages): becomes a message to the holder once messages land.
-INSERT INTO emit(agent, kind, target, body, at)
+INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT coalesce(@me, 'operator'), 'notice', l.holder,
          'your lease on ' || quote(l.key) || ' was broken by ' || coalesce(@me, 'the operator')
            || ' with unlock --force',
-         @now
+         @now, (SELECT t FROM lease_clock)
     FROM lease_act a CROSS JOIN leases l ON l.id = a.id WHERE a.why = 'break' ORDER BY l.id;
 SELECT json_object('agent', @me, 'released', (SELECT json_group_array(json(j)) FROM (SELECT json_object('key', l.key,
            'kind', l.kind, 'holder', l.holder, 'forced', json(CASE WHEN a.why = 'break' THEN 'true' ELSE 'false' END))
@@ -50,3 +50,4 @@ INSERT INTO lease_out(line)
    WHERE NOT coalesce(@json, 0) AND NOT coalesce(@quiet, 0)
    ORDER BY l.id;
 DELETE FROM leases WHERE id IN (SELECT id FROM lease_act);
+UPDATE lease_clock SET t = max(t, coalesce((SELECT t FROM clocks WHERE agent = coalesce(@me, 'operator')), 0));
