@@ -1,6 +1,11 @@
 -- Per-connection set-up, run by both sides on every connection: the sqlite3
 -- CLI reads it with -init, Python executes it minus the dot-command lines.
 -- Nothing here writes to the database file.
+-- A busy timeout before anything else: the statements below read the
+-- schema, and without one they fail at once ("database is locked") while
+-- another connection closes and checkpoints. The script's own .timeout
+-- (ROOST_BUSY_TIMEOUT_MS) replaces it.
+.timeout 5000
 -- Keep the WAL at close: each roost command is a short-lived process and
 -- would otherwise checkpoint and fsync on every exit (auto-checkpoint at
 -- 1000 pages still bounds the WAL). Durability is unchanged: a commit is
