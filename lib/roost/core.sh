@@ -12,6 +12,7 @@ _ROOST_MIN_SQLITE=3037000
 # The status marker (ASCII unit separator, a literal byte), tab, newline.
 _roost_us=''
 _roost_tab='	'
+_roost_cr=''
 _roost_nl='
 '
 
@@ -20,19 +21,20 @@ _roost_err() {
   command printf 'roost: %s: %s\n' "$1" "$2" >&2
 }
 
-# _roost_lit TEXT: set _roost_r to TEXT as an SQL string literal. The only
-# special character inside an SQLite literal is the single quote, which is
-# doubled; everything else (newlines, ';', '.shell', invalid UTF-8) is inert
-# because the script goes in on stdin and the CLI only takes dot-commands at
-# the start of a statement, never inside an open literal.
+# _roost_lit TEXT: set _roost_r to TEXT as an SQL string expression. The
+# only special character inside an SQLite literal is the single quote,
+# which is doubled; newlines, ';', '.shell' and invalid UTF-8 are inert
+# because the script goes in on stdin and the CLI only takes dot-commands
+# at the start of a statement. One exception: the CLI drops a CR that ends
+# an input line, so every CR is spelled '||char(13)||' instead.
 _roost_lit() {
   case $1 in
-    *\'*) ;;
+    *\'*|*"$_roost_cr"*) ;;
     *) _roost_r="'$1'"; return 0 ;;
   esac
   if [ "${#1}" -gt 4096 ]; then
     # The loop below is quadratic in the number of quotes; sed is linear.
-    _roost_r=$(command printf '%s' "$1" | LC_ALL=C command sed "s/'/''/g"; command printf x)
+    _roost_r=$(command printf '%s' "$1" | LC_ALL=C command sed "s/'/''/g; s/$_roost_cr/'||char(13)||'/g"; command printf x)
     _roost_r="'${_roost_r%x}'"
     return 0
   fi
@@ -40,6 +42,13 @@ _roost_lit() {
   while :; do
     case $_roost_t in
       *\'*) _roost_r="$_roost_r${_roost_t%%\'*}''"; _roost_t=${_roost_t#*\'} ;;
+      *) break ;;
+    esac
+  done
+  _roost_t=$_roost_r$_roost_t _roost_r=
+  while :; do
+    case $_roost_t in
+      *"$_roost_cr"*) _roost_r="$_roost_r${_roost_t%%"$_roost_cr"*}'||char(13)||'"; _roost_t=${_roost_t#*"$_roost_cr"} ;;
       *) break ;;
     esac
   done
@@ -163,7 +172,7 @@ _roost_ident() {
     _roost_me_sql="'$_roost_me'"
     return 0
   fi
-  for _roost_v in ROOST_SESSION CLAUDE_CODE_SESSION_ID GEMINI_SESSION_ID; do
+  for _roost_v in ROOST_SESSION CLAUDE_CODE_SESSION_ID GEMINI_SESSION_ID CODEX_SESSION_ID CODEX_THREAD_ID COPILOT_AGENT_SESSION_ID; do
     eval "_roost_sv=\${$_roost_v:-}"
     if [ -n "$_roost_sv" ]; then
       _roost_lit "$_roost_sv"
@@ -190,7 +199,11 @@ _roost_begin() {
   fi
   _roost_schema_version
   _roost_lit "$_roost_db"
+  # .timeout comes first: every statement after it, the per-connection
+  # set-up included, waits out a busy database instead of failing at once.
+  # (A dot-command argument in single quotes is taken as is.)
   _roost_s=".timeout $_roost_timeout
+.read '$ROOST_HOME/python/roost/schema/connection.sql'
 .parameter init
 BEGIN IMMEDIATE;
 INSERT INTO roost_err SELECT 78, CASE
@@ -213,7 +226,7 @@ INSERT INTO emit(agent, kind, target, body, at)
   SELECT @me, 'register', @me, NULL, @now
   WHERE @me IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agents WHERE id = @me);
 INSERT INTO agents(id, registered_at, last_seen) SELECT @me, @now, @now WHERE @me IS NOT NULL
-  ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen);
+  ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), dead_at = NULL, ended_at = NULL;
 "
 }
 
@@ -246,10 +259,11 @@ SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1)
 # and the status message are left in _roost_data and _roost_msg instead,
 # for a command that looks at them before printing (a slow path).
 _roost_run() {
+  [ -n "${ROOST_DUMP_SQL:-}" ] && command printf "%s\n" "$_roost_s" > "$ROOST_DUMP_SQL"
   if [ ! -f "$_roost_db" ]; then
     _roost_python migrate --quiet --db "$_roost_db" || return
   fi
-  _roost_o=$(command sqlite3 -batch -bail -init "$ROOST_HOME/python/roost/schema/connection.sql" "$_roost_db" 2>&1 <<_ROOST_EOF_
+  _roost_o=$(command sqlite3 -batch -bail -init /dev/null "$_roost_db" 2>&1 <<_ROOST_EOF_
 $_roost_s
 _ROOST_EOF_
 )
@@ -366,7 +380,7 @@ _roost_main() {
     fi
     PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH}
     export PYTHONPATH
-    exec "$_roost_py" -m roost "$@"
+    exec "$_roost_py" -c "from roost.__main__ import run; run()" "$@"
   fi
   if [ -n "$_roost_help" ]; then
     _roost_help_file "$_roost_f"
@@ -404,8 +418,8 @@ _roost_main() {
 
 # _roost_noargs "$@": refuse any argument (64).
 _roost_noargs() {
+  [ "$#" -gt 0 ] && [ "$1" = -- ] && shift
   [ "$#" -eq 0 ] && return 0
-  [ "$1" = -- ] && [ "$#" -eq 1 ] && return 0
   _roost_lit "$1"
   _roost_err "$_roost_cmd" "unexpected argument $_roost_r (see 'roost $_roost_cmd --help')"
   return 64
@@ -423,6 +437,7 @@ _roost_hostname() {
   if [ -r /proc/sys/kernel/hostname ]; then
     IFS= read -r _roost_host < /proc/sys/kernel/hostname || :
   fi
+  # shellcheck disable=SC3028 # bash and zsh set HOSTNAME; empty elsewhere
   [ -n "$_roost_host" ] || _roost_host=${HOSTNAME:-}
   [ -n "$_roost_host" ] || _roost_host=$(uname -n)
 }
@@ -438,16 +453,17 @@ _roost_pid_dead() {
     kill -0 "$1" 2>/dev/null && return 1
     return 0
   fi
-  _roost_l=
-  { IFS= read -r _roost_l < "/proc/$1/stat"; } 2>/dev/null || { unset _roost_l; return 0; }
-  _roost_l=${_roost_l##*) } _roost_ps=$2
+  _roost_l= _roost_ps=$2
+  { IFS= read -r _roost_l < "/proc/$1/stat"; } 2>/dev/null || { unset _roost_l _roost_ps; return 0; }
+  _roost_l=${_roost_l##*) }
+  # Fields after "pid (comm) " start at field 3; the start time is field 22.
   # shellcheck disable=SC2086 # split the stat fields on purpose
   set -- $_roost_l
   unset _roost_l
-  # Field 22 (start time) is the 20th after "pid (comm) ".
-  [ "$#" -ge 20 ] || { unset _roost_ps; return 1; }
-  shift 19
-  if [ -n "$_roost_ps" ] && [ "$1" != "$_roost_ps" ]; then unset _roost_ps; return 0; fi
+  if [ "$#" -ge 20 ]; then
+    shift 19
+    if [ -n "$_roost_ps" ] && [ "$1" != "$_roost_ps" ]; then unset _roost_ps; return 0; fi
+  fi
   unset _roost_ps
   return 1
 }

@@ -247,51 +247,17 @@ _roost_lease_add() {
   else
     _roost_lease_key "$2" || return
   fi
-  _roost_lease_lit "$_roost_r"
+  _roost_lit "$_roost_r"
   _roost_lnreq=$((_roost_lnreq + 1))
   _roost_lreq="${_roost_lreq}INSERT OR IGNORE INTO lease_req(kind, key, shared) VALUES ('$_roost_lk', $_roost_r, @shared);
 "
 }
 
-# _roost_lease_lit TEXT: _roost_lit, with each carriage return spelled
-# '||char(13)||': the sqlite3 CLI drops a CR at the end of an input line,
-# even inside a string literal ('a<CR><LF>b' would come back 'a<LF>b').
-_roost_lease_lit() {
-  _roost_lit "$1"
-  case $_roost_r in
-    *"$_roost_lcr"*) ;;
-    *) return 0 ;;
-  esac
-  _roost_lx=$_roost_r _roost_r=
-  while :; do
-    case $_roost_lx in
-      *"$_roost_lcr"*)
-        _roost_r="$_roost_r${_roost_lx%%"$_roost_lcr"*}'||char(13)||'"
-        _roost_lx=${_roost_lx#*"$_roost_lcr"} ;;
-      *) break ;;
-    esac
-  done
-  _roost_r=$_roost_r$_roost_lx
-}
-
-# _roost_lease_read NAME: the dot-command that runs schema/leases/NAME.sql.
+# _roost_lease_read NAME: the dot-command that runs schema/leases/NAME.sql
+# (quoted as _roost_begin quotes connection.sql).
 _roost_lease_read() {
-  case $ROOST_HOME in
-    *"$_roost_nl"*|*\'*)
-      # The CLI reads a double-quoted argument with backslash escapes.
-      _roost_lx=$ROOST_HOME/python/roost/schema/leases/$1.sql _roost_lt=
-      while [ -n "$_roost_lx" ]; do
-        case $_roost_lx in
-          [\\\"]*) _roost_lt="$_roost_lt\\${_roost_lx%"${_roost_lx#?}"}"; _roost_lx=${_roost_lx#?} ;;
-          "$_roost_nl"*) _roost_lt="$_roost_lt\\n"; _roost_lx=${_roost_lx#?} ;;
-          *) _roost_lt=$_roost_lt${_roost_lx%"${_roost_lx#?}"}; _roost_lx=${_roost_lx#?} ;;
-        esac
-      done
-      _roost_s="$_roost_s.read \"$_roost_lt\"
-" ;;
-    *) _roost_s="$_roost_s.read '$ROOST_HOME/python/roost/schema/leases/$1.sql'
-" ;;
-  esac
+  _roost_s="$_roost_s.read '$ROOST_HOME/python/roost/schema/leases/$1.sql'
+"
 }
 
 # _roost_lease_params NAME=VALUE...: bind lease parameters (values are SQL
@@ -376,4 +342,3 @@ _roost_lease_suspects="SELECT char(30) || 'p' || char(9) || coalesce(wait, '') |
 _roost_rs=''
 _roost_lcsi=''
 _roost_lc0='--'
-_roost_lcr=''

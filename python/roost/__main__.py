@@ -8,8 +8,11 @@ if sys.version_info < (3, 9):  # keep this file parseable by old Pythons
 
 
 def _need(module, package):
-    import importlib.util
-    if importlib.util.find_spec(module) is None:
+    import os
+    # A look at sys.path instead of importing: sqlite_utils is costly to
+    # import and most commands never need it.
+    if not any(os.path.isdir(os.path.join(p or ".", module)) or
+               os.path.isfile(os.path.join(p or ".", module + ".py")) for p in sys.path):
         sys.stderr.write("roost: python: missing Python package '%s': install it with "
                          "'%s -m pip install click sqlite-utils' (or reinstall roost)\n"
                          % (package, sys.executable))
@@ -19,6 +22,11 @@ def _need(module, package):
 _need("click", "click")
 _need("sqlite_utils", "sqlite-utils")
 
-from roost.cli import main  # noqa: E402
 
-main()
+def run():
+    from roost.cli import main
+    main()
+
+
+if __name__ == "__main__":
+    run()

@@ -20,9 +20,14 @@ from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
 from .leases import LeasesMixin
+from .tasks import TasksMixin
 from .text import sqltext
 
-SESSION_VARS = ("ROOST_SESSION", "CLAUDE_CODE_SESSION_ID", "GEMINI_SESSION_ID")
+# The same order as _roost_ident in lib/roost/core.sh. Claude Code, Codex and
+# Copilot CLI export their session id to the agent's shell; Gemini CLI only
+# to hooks (GEMINI_SESSION_ID), so a hook passes it on as ROOST_SESSION.
+SESSION_VARS = ("ROOST_SESSION", "CLAUDE_CODE_SESSION_ID", "GEMINI_SESSION_ID", "CODEX_SESSION_ID",
+                "CODEX_THREAD_ID", "COPILOT_AGENT_SESSION_ID")
 
 
 def row(r: sqlite3.Row | None) -> dict[str, Any] | None:
@@ -112,7 +117,8 @@ class CoreMixin:
             self.emit("register", a, None, now=now)
         c.execute(
             "INSERT INTO agents(id, registered_at, last_seen) VALUES (?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)",
+            "ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), "
+            "dead_at = NULL, ended_at = NULL",
             (a, now, now),
         )
 
@@ -315,5 +321,5 @@ class _Tx:
         return self.cm.__exit__(et, ev, tb)
 
 
-class Roost(LeasesMixin, CoreMixin):
+class Roost(TasksMixin, LeasesMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""

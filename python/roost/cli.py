@@ -6,53 +6,71 @@ import functools
 import importlib
 import os
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import click
 
 from .errors import USAGE, RoostError
 
-COMMANDS_DIR = Path(__file__).resolve().parent / "commands"
+COMMANDS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "commands")
 # Aliases, the same as _roost_alias in lib/roost/core.sh.
 ALIASES = {"hb": "heartbeat", "ex": "send", "exchange": "send"}
 
 
-def roost_home() -> Path | None:
+def roost_home():
     """The tree holding bin/ and lib/ (a checkout, the installer's copy, or
-    pip's share/roost)."""
+    pip's share/roost), as a pathlib.Path, or None."""
+    from pathlib import Path
     cands = []
     if os.environ.get("ROOST_HOME"):
-        cands.append(Path(os.environ["ROOST_HOME"]))
-    here = Path(__file__).resolve().parent
-    cands += [here.parent.parent, Path(sys.prefix) / "share" / "roost"]
+        cands.append(os.environ["ROOST_HOME"])
+    here = os.path.dirname(os.path.abspath(__file__))
+    cands += [os.path.dirname(os.path.dirname(here)), os.path.join(sys.prefix, "share", "roost")]
     for c in cands:
-        if (c / "lib" / "roost" / "core.sh").is_file():
-            return c
+        if os.path.isfile(os.path.join(c, "lib", "roost", "core.sh")):
+            return Path(c).resolve()
     return None
 
 
-def shell_commands() -> dict[str, Path]:
-    home = roost_home()
-    if home is None:
+def _shell_dir() -> str | None:
+    for c in (os.environ.get("ROOST_HOME"),
+              os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+              os.path.join(sys.prefix, "share", "roost")):
+        if c and os.path.isfile(os.path.join(c, "lib", "roost", "core.sh")):
+            return os.path.join(c, "lib", "roost", "commands")
+    return None
+
+
+def shell_command_names() -> set[str]:
+    d = _shell_dir()
+    if d is None:
+        return set()
+    return {f[:-3] for f in os.listdir(d) if f.endswith(".sh")}
+
+
+def shell_commands() -> dict:
+    """{name: Path} of the shell-owned commands."""
+    from pathlib import Path
+    d = _shell_dir()
+    if d is None:
         return {}
-    d = home / "lib" / "roost" / "commands"
-    return {p.stem: p for p in sorted(d.glob("*.sh"))}
+    return {n: Path(d, n + ".sh") for n in sorted(shell_command_names())}
 
 
 def python_commands() -> list[str]:
-    return sorted(p.stem.replace("_", "-") for p in COMMANDS_DIR.glob("*.py")
-                  if not p.stem.startswith("_"))
+    return sorted(f[:-3].replace("_", "-") for f in os.listdir(COMMANDS_DIR)
+                  if f.endswith(".py") and not f.startswith("_"))
 
 
-@dataclass
 class Globals:
-    db: str | None = None
-    agent: str | None = None
-    json: bool = False
-    quiet: bool = False
-    command: str = ""
+    """The global flags, given to every command as `g`."""
+
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.agent: str | None = None
+        self.json = False
+        self.quiet = False
+        self.command = ""
 
     def roost(self, **kw: Any):
         from .api import Roost
@@ -96,7 +114,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx, name):
         name = ALIASES.get(name, name)
         mod = name.replace("-", "_")
-        if not (COMMANDS_DIR / f"{mod}.py").is_file():
+        if not os.path.isfile(os.path.join(COMMANDS_DIR, f"{mod}.py")):
             return None
         return importlib.import_module(f"roost.commands.{mod}").cli
 
@@ -136,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
         cmd = next((a for a in args if not a.startswith("-")), "")
         cmd = ALIASES.get(cmd, cmd)
         g.command = cmd
-        if cmd and cmd in shell_commands():
+        if cmd and cmd in shell_command_names():
             _exec_shell(argv)  # the shell owns it: one owner per command
         rv = group.main(args=args, prog_name="roost", standalone_mode=False, obj=g)
         code = rv if isinstance(rv, int) else 0

@@ -10,24 +10,23 @@ import os
 import re
 import sqlite3
 import time
-from pathlib import Path
 from typing import Iterator
 
 from .errors import Busy, RoostError, SchemaError, Unavailable, UsageError
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema")
 APP_ID = 1380928340
 MIN_SQLITE = (3, 37, 0)
 _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def migrations() -> list[tuple[int, Path]]:
+def migrations() -> list[tuple[int, str]]:
     """The migration files, in order, as (version, path)."""
     out = []
-    for p in sorted(SCHEMA_DIR.iterdir()):
-        m = _MIGRATION.match(p.name)
+    for name in sorted(os.listdir(SCHEMA_DIR)):
+        m = _MIGRATION.match(name)
         if m:
-            out.append((int(m.group(1)), p))
+            out.append((int(m.group(1)), os.path.join(SCHEMA_DIR, name)))
     return out
 
 
@@ -135,7 +134,8 @@ _CONNECTION_SQL: list[str] | None = None
 def _connection_sql() -> list[str]:
     global _CONNECTION_SQL
     if _CONNECTION_SQL is None:
-        _CONNECTION_SQL = list(_statements((SCHEMA_DIR / "connection.sql").read_text()))
+        with open(os.path.join(SCHEMA_DIR, "connection.sql"), encoding="utf-8") as f:
+            _CONNECTION_SQL = list(_statements(f.read()))
     return _CONNECTION_SQL
 
 
@@ -251,7 +251,9 @@ def migrate(path: str, *, quiet: bool = True) -> list[int]:
                 if version <= cur:
                     conn.execute("ROLLBACK")
                     continue
-                for stmt in _statements(mpath.read_text()):
+                with open(mpath, encoding="utf-8") as f:
+                    script = f.read()
+                for stmt in _statements(script):
                     conn.execute(stmt)
                 conn.execute(f"PRAGMA user_version = {int(version)}")
                 conn.execute(f"PRAGMA application_id = {APP_ID}")

@@ -7,7 +7,6 @@ keeps every byte (invalid UTF-8 passes through raw, as the sqlite3 CLI does).
 """
 from __future__ import annotations
 
-import json
 import re
 import sys
 from typing import Any
@@ -47,6 +46,7 @@ def one_line(s: Any, width: int | None = None) -> str:
 
 
 def dumps(obj: Any) -> str:
+    import json
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 

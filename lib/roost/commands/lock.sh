@@ -129,7 +129,7 @@ _roost_lease_opt() {
       [ "$_roost_r" -gt 0 ] || { _roost_usage "--ttl must be at least 1s"; return; }
       _roost_lttl=$_roost_r ;;
     --wait) _roost_duration --wait "$2" || return; _roost_lwait=$_roost_r ;;
-    --reason) _roost_lease_lit "$2"; _roost_lreason=$_roost_r ;;
+    --reason) _roost_lit "$2"; _roost_lreason=$_roost_r ;;
     --resource) _roost_lease_add resource "$2" ;;
   esac
 }

@@ -15,8 +15,8 @@ CREATE TABLE agents (
   pid           INTEGER,          -- the agent's long-lived process (agent CLI), if known
   pid_start     TEXT,             -- its start time (/proc/PID/stat field 22), to detect pid reuse
   host          TEXT,             -- host the pid lives on
-  ended_at      INTEGER,          -- session ended (hook session-end); activity after it revives
-  dead_at       INTEGER,          -- its pid was found dead at this time
+  ended_at      INTEGER,          -- session ended (hook session-end); any later activity clears it
+  dead_at       INTEGER,          -- its pid was found dead; any later activity clears it
   epoch         INTEGER NOT NULL DEFAULT 0,
   round         INTEGER NOT NULL DEFAULT 0,
   CHECK (id GLOB '[A-Za-z0-9]*' AND length(id) BETWEEN 1 AND 64
@@ -45,10 +45,12 @@ CREATE TABLE clocks (
   t     INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
--- The append-only event log. seq grows in commit order (one writer at a
--- time); ts is the actor's Lamport timestamp. Causal order: (ts, agent).
+-- The append-only event log. seq grows in commit order: one writer at a
+-- time takes max(seq)+1, and rows are never deleted (trigger below), so no
+-- AUTOINCREMENT bookkeeping is needed. ts is the actor's Lamport timestamp.
+-- Causal order: (ts, agent).
 CREATE TABLE events (
-  seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq    INTEGER PRIMARY KEY,
   ts     INTEGER NOT NULL,
   agent  TEXT NOT NULL,
   kind   TEXT NOT NULL,
@@ -110,6 +112,6 @@ CREATE VIEW agent_facts AS
   SELECT a.*,
          (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'active_window') AS active_window,
          (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'gone_window') AS gone_window,
-         (a.ended_at IS NOT NULL AND a.ended_at >= a.last_seen) AS ended,
-         (a.dead_at IS NOT NULL AND a.dead_at >= a.last_seen) AS dead
+         (a.ended_at IS NOT NULL) AS ended,
+         (a.dead_at IS NOT NULL) AS dead
   FROM agents a;

@@ -1,0 +1,444 @@
+"""Foundation: layout, dispatch, database location and creation, schema
+checks, busy handling, identity, exit codes, help and docs."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_roost
+
+from roost import db as dbm
+from roost import errors
+
+
+def test_the_exit_code_table_is_the_same_in_shell_and_python():
+    core = (REPO / "lib/roost/core.sh").read_text()
+    shell = {m.group(1): int(m.group(2)) for m in re.finditer(r"_ROOST_([A-Z]+)=(\d+)", core)}
+    py = {"OK": errors.OK, "ERROR": errors.ERROR, "DENIED": errors.DENIED, "USAGE": errors.USAGE,
+          "UNAVAILABLE": errors.UNAVAILABLE, "BUSY": errors.BUSY, "CONFIG": errors.CONFIG}
+    assert {k: shell[k] for k in py} == py
+    assert set(py.values()) == {0, 1, 2, 64, 69, 75, 78}
+
+
+def test_first_use_creates_a_private_database_with_a_gitignore(sandbox, roost):
+    r = roost("--agent", "alice", "whoami")
+    assert r.rc == 0, r
+    d = sandbox / ".roost"
+    assert stat.S_IMODE(d.stat().st_mode) == 0o700
+    assert stat.S_IMODE((d / "roost.db").stat().st_mode) == 0o600
+    assert (d / ".gitignore").read_text().splitlines()[-1] == "*"
+    c = sqlite3.connect(d / "roost.db")
+    assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert c.execute("PRAGMA application_id").fetchone()[0] == dbm.APP_ID
+    assert c.execute("PRAGMA user_version").fetchone()[0] == dbm.schema_version()
+
+
+def test_a_command_in_a_subdirectory_uses_the_root_database_and_never_makes_a_second(sandbox, roost):
+    assert roost("--agent", "alice", "whoami").rc == 0
+    sub = sandbox / "src" / "deep"
+    sub.mkdir(parents=True)
+    r = roost("--agent", "bob", "whoami", "--json", cwd=str(sub))
+    assert r.rc == 0, r
+    assert r.json()["db"] == str(sandbox / ".roost" / "roost.db")
+    r = roost("agents", "--json", cwd=str(sub))
+    assert {a["agent"] for a in r.json()["agents"]} == {"alice", "bob"}
+    assert not (sub / ".roost").exists() and not (sandbox / "src" / ".roost").exists()
+
+
+def test_a_linked_worktree_shares_the_main_worktrees_database(tmp_path, roost):
+    main = tmp_path / "main"
+    (main / ".git" / "worktrees" / "feature").mkdir(parents=True)
+    wt = tmp_path / "wt-feature"
+    wt.mkdir()
+    (wt / ".git").write_text(f"gitdir: {main}/.git/worktrees/feature\n")
+    r = roost("--agent", "alice", "whoami", "--json", cwd=str(wt))
+    assert r.rc == 0, r
+    assert r.json()["db"] == str(main / ".roost" / "roost.db")
+    assert dbm.locate(cwd=str(wt))[0] == str(main / ".roost" / "roost.db")
+
+
+def test_without_git_the_nearest_roost_directory_wins_else_the_current_one(tmp_path, roost):
+    top = tmp_path / "plain"
+    (top / ".roost").mkdir(parents=True)
+    deep = top / "a" / "b"
+    deep.mkdir(parents=True)
+    assert roost("--agent", "x", "whoami", "--json", cwd=str(deep)).json()["db"] == str(top / ".roost" / "roost.db")
+    other = tmp_path / "other"
+    other.mkdir()
+    assert roost("--agent", "x", "whoami", "--json", cwd=str(other)).json()["db"] == str(other / ".roost" / "roost.db")
+
+
+def test_db_flag_beats_the_environment_and_both_sides_agree(sandbox, roost, tmp_path):
+    a, b = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    r = roost("--agent", "x", "whoami", "--json", "--db", a, env={"ROOST_DB": b})
+    assert r.json()["db"] == a
+    r = roost("--agent", "x", "whoami", "--json", env={"ROOST_DB": b})
+    assert r.json()["db"] == b
+    assert dbm.locate(None)[0] == str(sandbox / ".roost" / "roost.db")
+
+
+def test_global_flags_work_before_or_after_the_command_and_double_dash_ends_them(db, roost):
+    r1 = roost("--json", "--agent", "alice", "whoami")
+    r2 = roost("whoami", "--agent", "alice", "--json")
+    r3 = roost("whoami", "--agent=alice", "--json", "--db", db)
+    assert r1.json()["agent"] == r2.json()["agent"] == r3.json()["agent"] == "alice"
+    r = roost("--agent", "alice", "whoami", "--", "--json")
+    assert r.rc == 64 and "unexpected argument '--json'" in r.err
+    r = roost("--agent", "alice", "log", "--", "--json")  # Python side: `--` too
+    assert r.rc == 64, r
+
+
+def test_the_golden_schema_matches_what_both_sides_build(sandbox, tmp_path):
+    golden = (REPO / "tests/golden/schema.sql").read_text()
+    p = tmp_path / "g.db"
+    dbm.migrate(str(p))
+    cli = subprocess.run(["sqlite3", str(p), ".schema --nosys"], capture_output=True, text=True).stdout
+    assert cli.strip() == golden.strip(), "run: python tests/lib/golden.py --update"
+    c = sqlite3.connect(p)
+    py = "\n".join(r[0] + ";" for r in c.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid"))
+    def norm(s):
+        s = re.sub(r"/\*.*?\*/", "", s)  # the CLI annotates views with their columns
+        return re.sub(r"\s+", " ", s).replace(" ;", ";").strip()
+    assert norm(py) == norm(golden)
+
+
+def _tamper(path: str, sql: str) -> None:
+    c = sqlite3.connect(path)
+    c.execute(sql)
+    c.commit()
+    c.close()
+
+
+def test_the_shell_refuses_a_database_that_needs_migrating_and_names_the_command(db, roost):
+    _tamper(db, f"PRAGMA user_version = {dbm.schema_version() - 1}")
+    r = roost("--agent", "alice", "heartbeat")
+    assert r.rc == 78, r
+    assert "roost migrate" in r.err
+
+
+def test_both_sides_refuse_a_newer_database_without_touching_it(db, roost):
+    _tamper(db, "PRAGMA user_version = 9999")
+    before = Path(db).read_bytes()
+    r = roost("--agent", "alice", "heartbeat")
+    assert r.rc == 78 and "upgrade roost" in r.err, r
+    r = roost("agents")
+    assert r.rc == 78 and "upgrade roost" in r.err, r
+    r = roost("migrate")
+    assert r.rc == 78, r
+    assert Path(db).read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [b"this is not sqlite at all\n" * 100, None])
+def test_both_sides_refuse_a_file_that_is_not_a_roost_database_without_changing_it(sandbox, roost, content):
+    p = sandbox / ".roost"
+    p.mkdir(mode=0o700)
+    f = p / "roost.db"
+    if content is None:  # a real SQLite database of someone else's
+        c = sqlite3.connect(f)
+        c.execute("CREATE TABLE theirs(x)")
+        c.execute("INSERT INTO theirs VALUES (1)")
+        c.commit()
+        c.close()
+    else:
+        f.write_bytes(content)
+    before = f.read_bytes()
+    for args in (["--agent", "a", "whoami"], ["--agent", "a", "heartbeat"], ["agents"], ["migrate"]):
+        r = roost(*args)
+        assert r.rc == 78, (args, r)
+        assert "not a roost database" in r.err, r
+    assert f.read_bytes() == before
+
+
+def test_a_write_blocked_past_the_busy_timeout_exits_75_saying_it_is_safe_to_retry(db, roost):
+    hold = sqlite3.connect(db, isolation_level=None)
+    hold.execute("BEGIN IMMEDIATE")
+    try:
+        r = roost("--agent", "alice", "heartbeat", env={"ROOST_BUSY_TIMEOUT_MS": "300"})
+        assert r.rc == 75, r
+        assert "safe to retry" in r.err and "locked" not in r.err
+        r = roost("--agent", "alice", "config", "active_window", "10m", env={"ROOST_BUSY_TIMEOUT_MS": "300"})
+        assert r.rc == 75, r
+        assert "safe to retry" in r.err and "locked" not in r.err
+    finally:
+        hold.execute("ROLLBACK")
+        hold.close()
+    assert roost("--agent", "alice", "heartbeat").rc == 0
+
+
+BAD_IDS = ["", "all", "operator", "-x", ".x", "_x", "a b", "a/b", "a'b", "x" * 65, "é", "a\nb", "a;b", "a$b"]
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_a_malformed_agent_id_is_refused_with_64_on_both_sides(db, roost, bad):
+    if bad == "":
+        return  # an empty --agent means "not given"; covered below
+    r = roost("--agent", bad, "whoami")
+    assert r.rc == 64, r
+    r = roost("--agent", bad, "agents")
+    assert r.rc == 64, r
+    r = roost("register", bad)
+    assert r.rc == 64, r
+    c = sqlite3.connect(db)
+    assert c.execute("SELECT count(*) FROM agents").fetchone()[0] == 0
+
+
+def test_an_id_of_64_characters_is_accepted():
+    assert dbm.check_id("a" * 64) == "a" * 64
+
+
+def test_a_command_that_needs_an_identity_says_how_to_set_one(db, roost):
+    r = roost("whoami")
+    assert r.rc == 64
+    assert r.err.startswith("roost: whoami: no identity") and "ROOST_AGENT" in r.err
+    assert r.out == b""
+
+
+def test_whoami_says_how_the_identity_was_resolved(db, roost):
+    assert roost("--agent", "alice", "whoami").text.strip() == "alice (from --agent)"
+    assert roost("whoami", env={"ROOST_AGENT": "bob"}).text.strip() == "bob (from ROOST_AGENT)"
+    assert roost("--agent", "carol", "whoami", env={"ROOST_AGENT": "bob"}).text.strip() == "carol (from --agent)"
+
+
+def test_a_session_bound_with_register_resolves_on_both_sides(db, roost, api):
+    env = {"CLAUDE_CODE_SESSION_ID": "5b9c-session"}
+    assert roost("register", "alice", "--role", "dev", env=env).rc == 0
+    r = roost("whoami", env=env)
+    assert r.text.strip() == "alice (from session CLAUDE_CODE_SESSION_ID)", r
+    os.environ["CLAUDE_CODE_SESSION_ID"] = "5b9c-session"
+    try:
+        assert api().whoami()["agent"] == "alice"
+    finally:
+        del os.environ["CLAUDE_CODE_SESSION_ID"]
+    assert roost("whoami", env={"GEMINI_SESSION_ID": "unknown"}).rc == 64
+
+
+def test_heartbeat_keeps_the_position_unless_told_and_a_new_epoch_starts_at_round_0(db, roost, api):
+    r = roost("--agent", "a", "heartbeat", "--epoch", "1", "--round", "5", "--json").json()
+    assert (r["epoch"], r["round"]) == (1, 5)
+    r = roost("--agent", "a", "heartbeat", "--json").json()
+    assert (r["epoch"], r["round"]) == (1, 5)
+    r = roost("--agent", "a", "hb", "--round", "6", "--json").json()
+    assert (r["epoch"], r["round"]) == (1, 6)
+    r = roost("--agent", "a", "heartbeat", "--epoch", "1", "--json").json()
+    assert (r["epoch"], r["round"]) == (1, 6)
+    r = roost("--agent", "a", "heartbeat", "--epoch", "2", "--json").json()
+    assert (r["epoch"], r["round"]) == (2, 0)
+    p = api("a").heartbeat()
+    assert (p["epoch"], p["round"]) == (2, 0)
+    for bad in (["--epoch"], ["--epoch", "-1"], ["--epoch", "x"], ["--round", "1.5"], ["extra"]):
+        assert roost("--agent", "a", "heartbeat", *bad).rc == 64, bad
+
+
+def test_shell_and_python_heartbeats_share_one_lamport_clock(db, roost, api):
+    ts = []
+    for i in range(6):
+        if i % 2:
+            ts.append(api("a").heartbeat()["ts"])
+        else:
+            ts.append(roost("--agent", "a", "heartbeat", "--json").json()["ts"])
+    assert ts == sorted(ts) and len(set(ts)) == 6
+    assert ts == list(range(ts[0], ts[0] + 6))
+    evs = api().log(kind="heartbeat", limit=0)
+    assert [e["ts"] for e in evs] == ts
+
+
+def test_log_prints_causal_order_and_applies_filters_before_the_limit(db, roost, api):
+    for i in range(5):
+        roost("--agent", "a", "heartbeat")
+        roost("--agent", "b", "heartbeat")
+    evs = roost("log", "--json", "--limit", "0").json()["events"]
+    keys = [(e["ts"], e["agent"]) for e in evs]
+    assert keys == sorted(keys)
+    evs = roost("log", "--json", "--agent", "b", "--limit", "3").json()["events"]
+    assert [e["agent"] for e in evs] == ["b"] * 3
+    assert len(roost("log", "--json", "--kind", "register").json()["events"]) == 2
+    assert roost("log", "--since", "x").rc == 64
+
+
+def test_config_lists_reads_sets_and_refuses_unknown_keys_and_bad_values(db, roost):
+    rows = roost("config", "--json").json()["config"]
+    assert {r["key"] for r in rows} >= {"active_window", "gone_window", "lease_ttl"}
+    assert roost("config", "active_window").text.strip() == "300"
+    assert roost("config", "active_window", "10m").rc == 0
+    assert roost("config", "active_window").text.strip() == "600"
+    before = Path(db).read_bytes()
+    assert roost("config", "nope", "1").rc == 64
+    assert roost("config", "gone_window", "soon").rc == 64
+    assert roost("config", "active_window").text.strip() == "600"
+    assert roost("config", "active_window", "--unset").rc == 0
+    assert roost("config", "active_window").text.strip() == "300"
+    assert before  # the database was readable throughout
+
+
+def test_liveness_moves_from_active_to_idle_to_gone_with_time(db, roost):
+    t = 2_000_000_000
+    roost("--agent", "a", "heartbeat", env={"ROOST_NOW": str(t)})
+
+    def state(now):
+        rows = roost("agents", "--json", env={"ROOST_NOW": str(now)}).json()["agents"]
+        return {r["agent"]: r["state"] for r in rows}["a"]
+    assert state(t + 10) == "active"
+    assert state(t + 301) == "idle"
+    assert state(t + 3601) == "gone"
+
+
+def test_an_agent_whose_process_died_is_gone_and_a_recycled_pid_counts_as_dead(db, roost, api):
+    p = subprocess.Popen(["sleep", "60"])
+    try:
+        assert roost("register", "a", "--pid", str(p.pid)).rc == 0
+        r = api("b")
+        with r.tx() as now:
+            assert r.mark_dead("a", now) is False
+        p.kill()
+        p.wait()
+        with r.tx() as now:
+            assert r.mark_dead("a", now) is True
+        assert {x["agent"]: x["state"] for x in r.agents()}["a"] == "gone"
+        # it comes back: activity after the death revives it
+        assert roost("--agent", "a", "heartbeat").rc == 0
+        assert {x["agent"]: x["state"] for x in r.agents()}["a"] == "active"
+    finally:
+        if p.poll() is None:
+            p.kill()
+    # a live pid with another start time is a recycled pid: dead
+    me = os.getpid()
+    c = sqlite3.connect(db)
+    c.execute("UPDATE agents SET pid = ?, pid_start = '1', host = ? WHERE id = 'a'", (me, __import__("roost.proc").proc.host()))
+    c.commit()
+    r = api("b")
+    with r.tx() as now:
+        assert r.mark_dead("a", now) is True
+
+
+def test_the_shell_pid_check_agrees_with_python(db, tmp_path):
+    from roost import proc
+    p = subprocess.Popen(["sleep", "60"])
+    st = proc.start_time(p.pid)
+    host = proc.host()
+    script = f'. "{REPO}/lib/roost/core.sh"; _roost_pid_dead "$1" "$2" "$3"; echo $?'
+    def sh(pid, start, h):
+        return subprocess.run(["dash", "-c", script, "x", str(pid), start, h], capture_output=True, text=True).stdout.strip()
+    assert sh(p.pid, st, host) == "1"          # alive
+    assert sh(p.pid, "12345", host) == "0"     # recycled
+    assert sh(p.pid, st, "elsewhere") == "1"   # another host: never judged
+    p.kill(); p.wait()
+    assert sh(p.pid, st, host) == "0"          # dead
+    assert proc.pid_dead(p.pid, st, host) is True
+
+
+def test_register_records_role_team_and_a_readable_event(db, roost):
+    r = roost("register", "alice", "--role", "lead", "--team", "core", "--json")
+    assert r.rc == 0, r
+    j = r.json()
+    assert (j["agent"], j["role"], j["team"]) == ("alice", "lead", "core")
+    assert roost("register", "alice", "--role", "bad role").rc == 64
+    assert roost("register").rc == 64
+
+
+def test_every_command_has_one_owner_help_with_exit_codes_and_a_readme_entry(db, roost):
+    from roost.cli import python_commands, shell_commands
+    sh, py = set(shell_commands()), set(python_commands())
+    assert not sh & py, f"two owners: {sh & py}"
+    readme = (REPO / "README.md").read_text()
+    listing = roost("help").text
+    for name in sorted(sh | py):
+        assert re.search(rf"\broost {re.escape(name)}\b", readme), f"{name} missing from README.md"
+        assert re.search(rf"^  {re.escape(name)}\s", listing, re.M), f"{name} missing from roost help"
+        for args in (["help", name], [name, "--help"]):
+            r = roost(*args)
+            assert r.rc == 0, (args, r)
+            assert "Exit codes" in r.text or "exit codes" in r.text, (args, r.text)
+    assert roost("help", "no-such-thing").rc == 64
+    assert roost("no-such-thing").rc == 64
+
+
+def test_errors_go_to_stderr_in_the_house_form(db, roost):
+    r = roost("--agent", "alice", "heartbeat", "--epoch", "x")
+    assert r.out == b"" and re.match(r"^roost: heartbeat: ", r.err), r
+    r = roost("config", "nope")
+    assert r.out == b"" and r.err.startswith("roost: config: "), r
+
+
+def test_a_missing_sqlite3_or_python_package_gives_one_line_and_exit_69(db, roost, tmp_path):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    for tool in ("dash", "sh", "python3"):
+        w = subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True, text=True).stdout.strip()
+        if w:
+            (bindir / tool).symlink_to(w)
+    r = roost("--agent", "a", "heartbeat", env={"PATH": str(bindir)}, shell="dash")
+    assert r.rc == 69, r
+    assert "sqlite3" in r.err and len(r.err.strip().splitlines()) == 1
+    r = roost("agents", env={"ROOST_PYTHON": str(tmp_path / "no-python")})
+    assert r.rc == 69 and "python3 not found" in r.err, r
+    # a Python without sqlite-utils (isolated from site-packages)
+    fake = tmp_path / "py"
+    fake.write_text(f'#!/bin/sh\nexec {sys.executable} -S "$@"\n')
+    fake.chmod(0o755)
+    r = roost("agents", env={"ROOST_PYTHON": str(fake)})
+    assert r.rc == 69, r
+    assert "missing Python package" in r.err and len(r.err.strip().splitlines()) == 1
+
+
+def test_doctor_passes_on_a_fresh_database_and_fails_on_loose_permissions(db, roost):
+    r = roost("--agent", "alice", "doctor")
+    assert r.rc == 0, r
+    assert "FAIL" not in r.text and "integrity_check: ok" in r.text
+    os.chmod(db, 0o644)
+    r = roost("doctor", "--json")
+    assert r.rc == 1
+    bad = [c for c in r.json()["checks"] if c["status"] == "fail"]
+    assert [c["check"] for c in bad] == ["permissions roost.db"]
+
+
+def test_migration_takes_a_backup_first_and_applies_in_one_transaction(tmp_path, monkeypatch):
+    path = str(tmp_path / "m.db")
+    dbm.migrate(path)
+    c = sqlite3.connect(path)
+    c.execute("INSERT INTO agents(id, registered_at, last_seen) VALUES ('keep', 1, 1)")
+    c.commit(); c.close()
+    schema = tmp_path / "schema"
+    schema.mkdir()
+    for f in Path(dbm.SCHEMA_DIR).iterdir():
+        (schema / f.name).write_bytes(f.read_bytes())
+    (schema / "9998_ok.sql").write_text("CREATE TABLE extra(x);\n")
+    (schema / "9999_broken.sql").write_text("CREATE TABLE extra2(x);\nTHIS IS NOT SQL;\n")
+    monkeypatch.setattr(dbm, "SCHEMA_DIR", str(schema))
+    with pytest.raises(errors.RoostError):
+        dbm.migrate(path)
+    c = sqlite3.connect(path)
+    assert c.execute("PRAGMA user_version").fetchone()[0] == 9998
+    names = {r[0] for r in c.execute("SELECT name FROM sqlite_master")}
+    assert "extra" in names and "extra2" not in names  # the broken one rolled back whole
+    backups = list((tmp_path / "backups").iterdir())
+    assert backups, "no backup taken"
+    b = sqlite3.connect(backups[0])
+    assert b.execute("SELECT id FROM agents").fetchall() == [("keep",)]
+
+
+def test_the_event_log_is_append_only(db):
+    c = sqlite3.connect(db)
+    c.execute("INSERT INTO emit(agent, kind, target, body, at) VALUES ('a', 'x', NULL, NULL, 1)")
+    with pytest.raises(sqlite3.DatabaseError):
+        c.execute("UPDATE events SET kind = 'y'")
+    with pytest.raises(sqlite3.DatabaseError):
+        c.execute("DELETE FROM events")
+
+
+def test_the_demo_plays_every_scene_as_narrated(roost):
+    r = roost("demo", timeout=300)
+    assert r.rc == 0, r
+    assert "every step behaved as narrated" in r.text
+
+
+def test_version_reports_the_schema(db, roost):
+    j = roost("version", "--json").json()
+    assert j["schema"] == dbm.schema_version()
