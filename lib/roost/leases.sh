@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # Lease helpers shared by lock, unlock and renew: turning path arguments
 # into canonical lease keys, and running the lease SQL that Python runs too
-# (python/roost/schema/leases/*.sql, mirrored by python/roost/leases.py).
+# (python/roost/schema/leases_*.sql, mirrored by python/roost/leases.py).
 #
 # Canonical keys, without starting a process:
 #   - a relative path is taken from $PWD, which bin/roost made physical
@@ -14,10 +14,10 @@
 #     A component that does not exist is kept as it is, so a path need not
 #     exist yet. This is os.path.realpath's non-strict walk; Python does the
 #     same walk (roost.leases.resolve).
-#   - the key is the result relative to the top of the working tree (the
-#     nearest ancestor of $PWD with a .git: ROOT, or a linked worktree of
-#     it; ROOT when there is none), itself made physical the same way; a
-#     result outside it is refused (64).
+#   - the key is the result relative to the working tree: ROOT (made
+#     physical the same way), or the linked worktree $PWD is in (the
+#     nearest ancestor with a .git met before ROOT); a result outside it is
+#     refused (64).
 #   - a path ending in '/', or naming ROOT or an existing directory, is a
 #     folder lease: key 'src/' ('./' for ROOT).
 #   - a path with * ? or [ is a glob: the folders before the first such
@@ -56,6 +56,7 @@ _roost_lease_clean() {
     *) return 0 ;;
   esac
   while :; do
+    # shellcheck disable=SC2295 # $_roost_lc0 is a bracket expression (ranges), on purpose unquoted
     case $_roost_r in
       *[$_roost_lc0]*) _roost_r=${_roost_r%%[$_roost_lc0]*}${_roost_r#*[$_roost_lc0]} ;;
       *"$_roost_lcsi"*) _roost_r=${_roost_r%%"$_roost_lcsi"*}${_roost_r#*"$_roost_lcsi"} ;;
@@ -136,19 +137,19 @@ _roost_lease_resolve() {
 }
 
 # _roost_lease_rel ARG ABS: set _roost_r to ABS relative to the working
-# tree ('' for its top); 64 when it is outside. The tree is the nearest
-# ancestor of the current directory with a .git (ROOT in a plain checkout,
-# a linked worktree otherwise: keys are repository paths, the same in every
-# worktree sharing ROOT's database), else ROOT.
+# tree ('' for its top); 64 when it is outside. The tree is ROOT, or the
+# linked worktree the current directory is in: the nearest ancestor with a
+# .git met before ROOT (keys are repository paths, the same in every
+# worktree sharing ROOT's database); ROOT when there is none.
 _roost_lease_rel() {
   if [ -z "$_roost_lroot" ]; then
-    _roost_lx=${PWD%/}
-    while [ ! -e "$_roost_lx/.git" ]; do
-      if [ -z "$_roost_lx" ]; then _roost_lx=$_roost_root; break; fi
+    _roost_lease_resolve "$_roost_root" || return
+    _roost_lroot=$_roost_r _roost_lx=${PWD%/}
+    while [ "${_roost_lx:-/}" != "$_roost_lroot" ] && [ ! -e "$_roost_lx/.git" ]; do
+      if [ -z "$_roost_lx" ]; then _roost_lx=$_roost_lroot; break; fi
       _roost_lx=${_roost_lx%/*}
     done
-    _roost_lease_resolve "${_roost_lx:-/}" || return
-    _roost_lroot=$_roost_r
+    _roost_lroot=${_roost_lx:-/}
   fi
   if [ "$2" = "$_roost_lroot" ]; then
     _roost_r=
@@ -177,7 +178,7 @@ _roost_lease_key() {
       _roost_lease_resolve "$1" || return
       _roost_la=$_roost_r
       _roost_lease_rel "$1" "$_roost_la" || return
-      _roost_lk=file
+      _roost_lk='file'
       case $1 in
         */|.|..|*/.|*/..) _roost_lk=dir ;;
         *) { [ -z "$_roost_r" ] || [ -d "$_roost_la" ]; } && _roost_lk=dir ;;
@@ -200,7 +201,7 @@ _roost_lease_key() {
   _roost_lp=
   while [ -n "$_roost_r" ]; do
     case $_roost_r in
-      [[*?]*) _roost_lp="$_roost_lp[${_roost_r%"${_roost_r#?}"}]"; _roost_r=${_roost_r#?} ;;
+      [[*?]*) _roost_lp="${_roost_lp}[${_roost_r%"${_roost_r#?}"}]"; _roost_r=${_roost_r#?} ;;
       *[[*?]*) _roost_lx=${_roost_r%%[[*?]*}; _roost_lp=$_roost_lp$_roost_lx; _roost_r=${_roost_r#"$_roost_lx"} ;;
       *) _roost_lp=$_roost_lp$_roost_r; _roost_r= ;;
     esac
@@ -253,10 +254,10 @@ _roost_lease_add() {
 "
 }
 
-# _roost_lease_read NAME: the dot-command that runs schema/leases/NAME.sql
+# _roost_lease_read NAME: the dot-command that runs schema/leases_NAME.sql
 # (quoted as _roost_begin quotes connection.sql).
 _roost_lease_read() {
-  _roost_s="$_roost_s.read '$ROOST_HOME/python/roost/schema/leases/$1.sql'
+  _roost_s="$_roost_s.read '$ROOST_HOME/python/roost/schema/leases_$1.sql'
 "
 }
 

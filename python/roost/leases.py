@@ -1,6 +1,6 @@
 """Leases: exclusive and shared leases on files, folders, globs and resources.
 
-The decisions are SQL in schema/leases/*.sql, run unchanged by the shell
+The decisions are SQL in schema/leases_*.sql, run unchanged by the shell
 (lib/roost/commands/lock.sh and friends, through `.read`) and here, so both
 sides grant, deny and reclaim alike. This module adds what SQL cannot do:
 canonical keys (mirroring lib/roost/leases.sh), the pid checks of the slow
@@ -24,7 +24,7 @@ from .config import parse_duration
 from .errors import Denied, UsageError
 from .text import sqltext
 
-SQL_DIR = dbm.SCHEMA_DIR / "leases"
+SQL_DIR = dbm.SCHEMA_DIR
 GLOB_CHARS = "*?["
 MAX_LINKS = 40
 _SQL: dict[str, list[str]] = {}
@@ -35,9 +35,10 @@ _PARAMS = ("now", "me", "shared", "check", "ttl", "reason", "wait", "waitid", "f
 
 
 def sql(name: str) -> list[str]:
-    """The statements of schema/leases/NAME.sql (what the shell .reads)."""
+    """The statements of schema/leases_NAME.sql (what the shell .reads)."""
     if name not in _SQL:
-        _SQL[name] = list(dbm._statements((SQL_DIR / f"{name}.sql").read_text()))
+        with open(os.path.join(SQL_DIR, f"leases_{name}.sql"), encoding="utf-8") as f:
+            _SQL[name] = list(dbm._statements(f.read()))
     return _SQL[name]
 
 
@@ -88,16 +89,18 @@ def resolve(path: str, cwd: str | None = None) -> str:
 
 
 def tree_top(root: str, cwd: str | None = None) -> str:
-    """The working tree keys are relative to: the nearest ancestor of cwd
-    with a .git (ROOT, or a linked worktree sharing ROOT's database), else
-    ROOT. Keys are repository paths, the same in every worktree."""
+    """The working tree keys are relative to: ROOT, or the linked worktree
+    cwd is in (the nearest ancestor with a .git met before ROOT: keys are
+    repository paths, the same in every worktree sharing ROOT's database);
+    ROOT when there is none. Mirrors _roost_lease_rel."""
+    root = resolve(root)
     d = cwd or os.getcwd()
     d = "" if d == "/" else d
-    while not os.path.exists(d + "/.git"):
+    while (d or "/") != root and not os.path.exists(d + "/.git"):
         if d == "":
-            return resolve(root)
+            return root
         d = d[:d.rfind("/")]
-    return resolve(d or "/")
+    return d or "/"
 
 
 def _rel(arg: str, absolute: str, root: str) -> str:
@@ -189,7 +192,7 @@ class LeasesMixin:
         return reqs
 
     def _lease_run(self, name: str, p: dict[str, Any]) -> list[str]:
-        """Run schema/leases/NAME.sql; return the rows it prints."""
+        """Run schema/leases_NAME.sql; return the rows it prints."""
         out: list[str] = []
         for st in sql(name):
             cur = self.conn.execute(st, p)

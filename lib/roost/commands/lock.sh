@@ -146,7 +146,7 @@ _roost_lease_show_out() {
 
 # _roost_lock_script: the script of lock (and lock --check). The first
 # transaction settles the common case with index lookups alone
-# (fast.sql), commits, prints its status and stops the script, so that the
+# (leases_fast.sql), commits, prints its status and stops the script, so that the
 # costly statements that follow are never even prepared. Otherwise it has
 # only recorded the caller as seen, and the second transaction decides.
 _roost_lock_script() {

@@ -1,6 +1,6 @@
 -- roost leases: exclusive and shared leases on files, folders, globs and
 -- named resources, and the queue of requests waiting for them.
--- The operations themselves are SQL files in schema/leases/, run by both
+-- The operations themselves are SQL files in schema/leases_, run by both
 -- the shell (.read) and Python (see python/roost/leases.py).
 
 -- A request waiting for leases (roost lock --wait). Served in Lamport

@@ -1,4 +1,4 @@
--- lock_json.sql: what lock --json prints after lock.sql decided:
+-- leases_lock_json.sql: what lock --json prints after leases_lock.sql decided:
 -- {"agent", "granted": [...], "conflicts": [...]}; nothing when the request
 -- was queued (the waiter prints when it is served).
 SELECT json_object('agent', @me,

@@ -1,4 +1,4 @@
--- check_json.sql: what lock --check --json prints after check.sql:
+-- leases_check_json.sql: what lock --check --json prints after leases_check.sql:
 -- {"free", "checked": [{"key", "kind", "status", "holder", ...}]}
 SELECT json_object('free', json(CASE WHEN NOT EXISTS (SELECT 1 FROM lease_blk) THEN 'true' ELSE 'false' END),
          'checked', (SELECT json_group_array(json(j)) FROM (SELECT json_object('key', r.key, 'kind', r.kind,

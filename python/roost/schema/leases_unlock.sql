@@ -1,5 +1,5 @@
--- unlock.sql: release the caller's leases on exactly these keys (after
--- begin.sql and the requests; no matching: a key is released as it was
+-- leases_unlock.sql: release the caller's leases on exactly these keys (after
+-- leases_begin.sql and the requests; no matching: a key is released as it was
 -- taken). @force = 1 also breaks others' leases on them: logged, and the
 -- holder is told. All or nothing. Parameters: @force, @json, @quiet.
 INSERT INTO roost_err

@@ -1,4 +1,4 @@
--- lock_text.sql: the lines lock prints (out.sql prints them).
+-- leases_lock_text.sql: the lines lock prints (leases_out.sql prints them).
 INSERT INTO lease_out(line)
   SELECT replace('locked ' || CASE l.kind WHEN 'resource' THEN 'resource ' ELSE '' END || l.key
          || CASE l.shared WHEN 1 THEN ' (shared)' ELSE '' END

@@ -1,4 +1,4 @@
--- check.sql: after match.sql with @check = 1 (held leases only; a queued
+-- leases_check.sql: after leases_match.sql with @check = 1 (held leases only; a queued
 -- request holds nothing). Exit 2 when someone else holds any of the paths.
 -- Writes nothing but the caller's last-seen time. Parameters: @json, @quiet.
 INSERT INTO roost_err SELECT 2, msg FROM lease_blk ORDER BY n, since, holder LIMIT 1;

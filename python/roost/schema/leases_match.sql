@@ -1,4 +1,4 @@
--- match.sql: which lease rows overlap each request (lease_hit), and which
+-- leases_match.sql: which lease rows overlap each request (lease_hit), and which
 -- of them stand in the way (lease_blk). Parameters: @now, @me; @check = 1
 -- counts held leases only (lock --check); @waitid = the caller's own
 -- queued request, which only earlier requests may block.

@@ -1,5 +1,5 @@
--- fast_lock.sql: after fast.sql settled a lock, grant it and say so, as
--- lock.sql and lock_json.sql / lock_text.sql do when nothing is in the way.
+-- leases_fast_lock.sql: after leases_fast.sql settled a lock, grant it and say so, as
+-- leases_lock.sql and leases_lock_json.sql / leases_lock_text.sql do when nothing is in the way.
 INSERT INTO roost_ctx SELECT 'lease_ttl', max(1, min(
   coalesce(@ttl, (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lease_ttl')),
   (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lease_max_ttl')))

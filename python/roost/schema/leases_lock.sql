@@ -1,4 +1,4 @@
--- lock.sql: after match.sql, grant every request or none. Parameters:
+-- leases_lock.sql: after leases_match.sql, grant every request or none. Parameters:
 -- @ttl (seconds; NULL: the lease_ttl setting), @reason, @wait (seconds to
 -- queue for when denied; NULL or 0: do not queue), @waitid (the caller's
 -- queued request being served; @final = 1 on its last try), @wpid/@wstart/

@@ -1,4 +1,4 @@
--- check_text.sql: the lines lock --check prints (out.sql prints them).
+-- leases_check_text.sql: the lines lock --check prints (leases_out.sql prints them).
 INSERT INTO lease_out(line)
   SELECT replace(CASE r.kind WHEN 'resource' THEN 'resource ' ELSE '' END || r.key || ': ' || CASE
            WHEN l.id IS NULL THEN 'free'

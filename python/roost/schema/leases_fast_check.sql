@@ -1,5 +1,5 @@
--- fast_check.sql: after fast.sql settled a check, every path is free; say
--- so as check_json.sql / check_text.sql do.
+-- leases_fast_check.sql: after leases_fast.sql settled a check, every path is free; say
+-- so as leases_check_json.sql / leases_check_text.sql do.
 SELECT json_object('free', json('true'),
          'checked', (SELECT json_group_array(json(j)) FROM (SELECT json_object('key', key, 'kind', kind,
              'status', 'free', 'holder', NULL, 'held', NULL, 'shared', NULL, 'reason', NULL,

@@ -1,4 +1,4 @@
--- renew.sql: extend the caller's live leases on these keys, or all of them
+-- leases_renew.sql: extend the caller's live leases on these keys, or all of them
 -- when no key was given, to now + @ttl (NULL: each lease's own ttl), at
 -- most lease_max_ttl. An expired lease is not renewed (someone may be
 -- queued for it): lock it again. All or nothing. Parameters: @ttl, @json,
