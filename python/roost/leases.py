@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import db as dbm
 from . import proc
@@ -116,10 +117,7 @@ def _brackets_ok(comp: str) -> bool:
     c = comp
     while "[" in c:
         c = c[c.index("[") + 1:]
-        if c.startswith("^"):
-            c = c[1:]
-        if c.startswith("]"):
-            c = c[1:]
+        c = c.removeprefix("^").removeprefix("]")
         if "]" not in c:
             return False
         c = c[c.index("]") + 1:]
@@ -285,9 +283,9 @@ class LeasesMixin:
         if t is not None and t < 1:
             raise UsageError("--ttl must be at least 1s")
         w = _seconds(wait, "duration for --wait") or 0
-        wp = dict(wpid=os.getpid(), wstart=proc.start_time(os.getpid()), host=proc.host()) if w else {}
-        rows, err, waitid = self._lease_attempt(reqs, dict(shared=int(bool(shared)), ttl=t,
-                                                           reason=reason, wait=w, **wp))
+        wp = {"wpid": os.getpid(), "wstart": proc.start_time(os.getpid()), "host": proc.host()} if w else {}
+        rows, err, waitid = self._lease_attempt(
+            reqs, {"shared": int(bool(shared)), "ttl": t, "reason": reason, "wait": w, **wp})
         res = self._lease_json(rows)
         if err is None:
             return res
@@ -367,8 +365,8 @@ class LeasesMixin:
                 raise UsageError(f"no queued request {waitid} of {me}")
             c.execute("UPDATE lease_waits SET pid = ?, pid_start = ?, host = ? WHERE id = ?",
                       (pid, proc.start_time(pid), proc.host(), waitid))
-        until, kw = w["until"], dict(ttl=w["ttl"], reason=w["reason"], waitid=waitid,
-                                     quiet=int(quiet))
+        until = w["until"]
+        kw = {"ttl": w["ttl"], "reason": w["reason"], "waitid": waitid, "quiet": int(quiet)}
         last_dv, next_look, watch, touched = None, 0.0, [], time.monotonic()
         while True:
             final = dbm.now() >= until

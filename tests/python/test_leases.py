@@ -9,7 +9,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import time
 
 import pytest
 from conftest import run_roost
@@ -127,6 +126,16 @@ def test_a_linked_worktree_keys_paths_like_the_main_tree(sandbox, db, tmp_path):
     assert key_sh("src/a.py", cwd=str(wt)) == FILE
     assert key_py(db, "src/a.py", cwd=str(wt)) == FILE
     assert key_sh(str(sandbox / "src" / "a.py"), cwd=str(wt)) == 64
+
+
+def test_a_roost_root_below_the_git_top_is_where_keys_start(sandbox, db, monkeypatch):
+    (sandbox / "proj" / "src").mkdir(parents=True)
+    monkeypatch.setenv("ROOST_ROOT", str(sandbox / "proj"))
+    monkeypatch.setenv("ROOST_DB", db)
+    where = str(sandbox / "proj" / "src")
+    assert key_sh("a.py", cwd=where) == ("file", "src/a.py")
+    assert key_py(db, "a.py", cwd=where) == ("file", "src/a.py")
+    assert key_sh("../../x", cwd=where) == 64
 
 
 CONFLICTS = [
@@ -452,7 +461,7 @@ def test_bad_arguments_exit_64_with_a_message(db, args, msg):
 def test_a_denied_lock_commits_the_callers_last_seen_time_but_nothing_else(db, api):
     assert run_roost("lock", "a", agent="alice", env={"ROOST_NOW": str(T0)}).rc == 0
     assert run_roost("lock", "a", agent="bob", env={"ROOST_NOW": str(T0 + 5)}).rc == 2
-    bob = [a for a in api().agents() if a["agent"] == "bob"][0]
+    bob = next(a for a in api().agents() if a["agent"] == "bob")
     assert bob["last_seen"] == T0 + 5
     assert [x["holder"] for x in api().locks()["leases"]] == ["alice"]
 

@@ -55,7 +55,7 @@ def test_64_processes_racing_for_one_lease_grant_it_to_exactly_one_in_each_of_20
         assert codes(res) == {"0": 1, "2": 63}, (trial, [r for r in res if r["rc"] not in (0, 2)][:3])
         with Roost(db) as r:
             held = [x for x in r.locks()["leases"] if x["key"] == f"x{trial}.py"]
-        winner = [r for r in res if r["rc"] == 0][0]
+        winner = next(r for r in res if r["rc"] == 0)
         assert [x["holder"] for x in held] == [f"a{winner['i']}"]
         assert all("is held by" in r["err"] for r in res if r["rc"] == 2)
 
