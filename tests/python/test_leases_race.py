@@ -148,6 +148,18 @@ def test_nobody_barges_in_ahead_of_an_earlier_waiter(db):
         assert sorted(x["key"] for x in r.locks()["leases"]) == ["f", "g"]
 
 
+def test_the_holder_may_extend_its_lease_while_others_wait_for_it(db):
+    assert run_roost("lock", "f", "--ttl", "1m", agent="alice").rc == 0
+    w = _waiter("bob", "f")
+    _wait_until(lambda: _queued(db) == ["bob"])
+    assert run_roost("lock", "f", "--ttl", "2h", agent="alice").rc == 0
+    assert run_roost("renew", "f", agent="alice").rc == 0
+    assert w.poll() is None
+    assert run_roost("unlock", "f", agent="alice").rc == 0
+    _exit_time(w)
+    assert w.returncode == 0
+
+
 def test_a_sigkilled_waiter_does_not_hold_up_the_queue(db):
     assert run_roost("lock", "f", agent="alice").rc == 0
     w1 = _waiter("w1", "f")

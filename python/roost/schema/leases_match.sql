@@ -173,4 +173,7 @@ SELECT h.n, l.id, l.holder, l.kind, l.key, l.shared, l.reason, l.since, l.until,
    AND CASE WHEN l.wait IS NULL THEN l.until > @now
             ELSE NOT coalesce(@check, 0) AND w.until > @now
              AND (@waitid IS NULL
-                  OR (w.ts, w.agent) < (SELECT ts, agent FROM lease_waits WHERE id = @waitid)) END;
+                  OR (w.ts, w.agent) < (SELECT ts, agent FROM lease_waits WHERE id = @waitid))
+             -- extending a live lease of one's own is no barging
+             AND NOT EXISTS (SELECT 1 FROM leases m WHERE m.key = r.key AND m.kind = r.kind
+                              AND m.holder IS @me AND m.wait IS NULL AND m.until > @now) END;
