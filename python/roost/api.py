@@ -19,6 +19,7 @@ from typing import Any
 from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
+from .leases import LeasesMixin
 from .tasks import TasksMixin
 from .text import sqltext
 
@@ -323,5 +324,5 @@ class _Tx:
 from .hooks import HooksMixin  # noqa: E402  (hooks imports nothing from api at load time)
 
 
-class Roost(HooksMixin, TasksMixin, CoreMixin):
+class Roost(HooksMixin, TasksMixin, LeasesMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""
