@@ -186,9 +186,9 @@ $_roost_hb
 _roost_hook_reads() {
   for _roost_hy in "$@"; do
     case $_roost_hy in
-      @leases) _roost_s="${_roost_s}.read '$_roost_hs/leases/begin.sql'
+      @leases) _roost_s="${_roost_s}.read '$_roost_hs/leases_begin.sql'
 INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER (ORDER BY kind, key), kind, key, 0 FROM hook_tgt;
-.read '$_roost_hs/leases/match.sql'
+.read '$_roost_hs/leases_match.sql'
 " ;;
       @reset) _roost_s="${_roost_s}UPDATE hook_gate SET full = 0;
 " ;;

@@ -25,7 +25,6 @@ from typing import Any, Mapping
 from . import db as dbm
 from .text import sqltext
 
-LEASES_DIR = os.path.join(dbm.SCHEMA_DIR, "leases")
 BUDGET_S = 2.0
 VENDORS = ("claude", "codex", "gemini", "copilot", "cursor")
 GENERIC = ("session-start", "prompt", "pre-tool", "post-tool", "stop", "session-end")
@@ -107,13 +106,10 @@ _CACHE: dict[str, list[str]] = {}
 
 def _stmts(name: str) -> list[str]:
     """Statements of a shared SQL file: 'parse.sql' is schema/hooks_parse.sql,
-    'leases/match.sql' is the leases capability's schema/leases/match.sql."""
+    'leases_match.sql' the leases capability's schema/leases_match.sql."""
     if name not in _CACHE:
-        if name.startswith("leases/"):
-            path = os.path.join(LEASES_DIR, name.split("/", 1)[1])
-        else:
-            path = os.path.join(dbm.SCHEMA_DIR, "hooks_" + name)
-        _CACHE[name] = _sql_file(path)
+        base = name if name.startswith("leases_") else "hooks_" + name
+        _CACHE[name] = _sql_file(os.path.join(dbm.SCHEMA_DIR, base))
     return _CACHE[name]
 
 
@@ -139,10 +135,10 @@ def steps(event: str, leases: bool, messages: bool) -> tuple[list[str], list[str
 
 def _step(conn: sqlite3.Connection, step: str, params: dict[str, Any]) -> None:
     if step == "@leases":
-        _run(conn, "leases/begin.sql", params)
+        _run(conn, "leases_begin.sql", params)
         conn.execute("INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER "
                      "(ORDER BY kind, key), kind, key, 0 FROM hook_tgt")
-        _run(conn, "leases/match.sql", params)
+        _run(conn, "leases_match.sql", params)
     elif step == "@reset":
         conn.execute("UPDATE hook_gate SET full = 0")
     else:

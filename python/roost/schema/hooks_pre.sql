@@ -1,7 +1,7 @@
 -- hooks_pre.sql (needs the leases schema): the full pre-tool check, when
 -- hooks_gate_pre.sql could not decide: after hooks_targets.sql,
 -- hooks_norm.sql and the leases capability's own conflict check
--- (leases/begin.sql, lease_req filled from hook_tgt, leases/match.sql with
+-- (leases_begin.sql, lease_req filled from hook_tgt, leases_match.sql with
 -- @check = 1), every live lease of another agent in the way (not just
 -- queued for) is a blocker; hooks_deny.sql words the denial.
 INSERT INTO hook_blk(holder, key, msg, pid, pid_start, host)
