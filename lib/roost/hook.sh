@@ -221,8 +221,14 @@ _ROOST_EOF_
 )
     fi
     unset _roost_p
-  else
+  elif [ -e /dev/stdin ]; then
     _roost_o=$(command sqlite3 -batch -bail -init /dev/null "$_roost_db" 3<&0 2>&1 <<_ROOST_EOF_
+$_roost_s
+_ROOST_EOF_
+)
+  else
+    # stdin closed: an empty payload
+    _roost_o=$(command sqlite3 -batch -bail -init /dev/null "$_roost_db" 3</dev/null 2>&1 <<_ROOST_EOF_
 $_roost_s
 _ROOST_EOF_
 )

@@ -538,3 +538,11 @@ def test_an_empty_socket_is_an_empty_payload(db, sandbox):
     rc, out = _via_socket(["PreToolUse"], b"", env={"ROOST_HOOK_TRACE": "1"})
     assert rc == 0 and out == b""
     assert "empty payload" in log_lines(sandbox)[-1]
+
+
+def test_a_closed_stdin_is_an_empty_payload(db, sandbox):
+    import subprocess
+    p = subprocess.run(["sh", "-c", f"exec <&-; exec {REPO / 'bin' / 'roost'} hook PreToolUse"],
+                       capture_output=True, env=dict(os.environ, ROOST_HOOK_TRACE="1"), timeout=30)
+    assert p.returncode == 0 and p.stdout == b"" and p.stderr == b"", p
+    assert "empty payload" in log_lines(sandbox)[-1]
