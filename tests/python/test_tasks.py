@@ -446,9 +446,12 @@ def test_file_paths_are_stored_as_one_canonical_key_relative_to_root(db, roost, 
     r = roost("task", "add", "from below", "--file", "../src/a.py", "--file", "new/dir/", "--json",
               agent="a", cwd=str(sandbox / "sub"))
     assert r.rc == 0 and r.json()["files"] == ["src/a.py", "sub/new/dir/"], r
-    for bad in ("../../etc/passwd", "/etc/passwd", ".", "src/../.."):
+    for bad in ("../../etc/passwd", "/etc/passwd", "src/../.."):
         r = roost("task", "add", "bad", "--file", bad, agent="a")
         assert r.rc == 64, (bad, r)
+    # the whole tree is a folder key, as a lease on it would be
+    r = roost("task", "add", "everything", "--file", ".", "--json", agent="a")
+    assert r.rc == 0 and r.json()["files"] == ["./"], r
 
 
 def test_task_show_has_the_history_and_task_list_filters(db, roost, api, now):
