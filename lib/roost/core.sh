@@ -311,13 +311,18 @@ _roost_python() {
 
 # _roost_clean SQL-EXPR: set _roost_r to an SQL expression that removes
 # terminal control characters (C0 but tab and newline, DEL, C1 CSI) from
-# EXPR, for human output of text that agents wrote.
+# EXPR, for human output of text that agents wrote. The replace() calls are
+# split over a scalar subquery: 31 nested calls overflow the parser's stack.
 _roost_clean() {
-  _roost_r=$1
-  for _roost_c in 1 2 3 4 5 6 7 8 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 127 155; do
+  _roost_r=$1 _roost_cl=y
+  for _roost_c in 1 2 3 4 5 6 7 8 11 12 13 14 15 16; do
     _roost_r="replace($_roost_r, char($_roost_c), '')"
   done
-  unset _roost_c
+  for _roost_c in 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 127 155; do
+    _roost_cl="replace($_roost_cl, char($_roost_c), '')"
+  done
+  _roost_r="(SELECT $_roost_cl FROM (SELECT $_roost_r AS y))"
+  unset _roost_c _roost_cl
 }
 
 # _roost_help_file FILE: print a command file's header comment as its help.
