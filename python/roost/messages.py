@@ -203,7 +203,8 @@ class MessagesMixin:
                 f"SELECT DISTINCT x.id, ?, ? FROM agents x, t WHERE {_MATCH}",
                 flat + [mid, me, me, me, me])
             rcpt = [r[0] for r in c.execute(
-                "SELECT agent FROM deliveries WHERE msg = ? ORDER BY agent", (mid,)).fetchall()]
+                "SELECT x.id FROM agents x CROSS JOIN deliveries d WHERE d.agent = x.id AND d.msg = ? "
+                "ORDER BY x.id", (mid,)).fetchall()]
         return {"id": mid, "ts": ev["ts"], "at": now, "to": to, "thread": thread, "reply_to": rid,
                 "recipients": rcpt, "received": received}
 
@@ -330,17 +331,18 @@ class MessagesMixin:
             me = self.me()
             c = self.conn
             lim = -1 if not limit else int(limit)
+            # A message's recipients are found through deliveries' primary key,
+            # one look-up per registered agent (a small table).
+            q = "SELECT id FROM messages m WHERE sender = ?"
             if unacked:
-                q = ("SELECT DISTINCT msg FROM deliveries WHERE sender = ? AND acked_at IS NULL "
-                     "ORDER BY msg DESC LIMIT ?")
-            else:
-                q = "SELECT id FROM messages WHERE sender = ? ORDER BY id DESC LIMIT ?"
-            ids = sorted(r[0] for r in c.execute(q, (me, lim)).fetchall())
+                q += (" AND EXISTS (SELECT 1 FROM agents x CROSS JOIN deliveries d WHERE d.agent = x.id "
+                      "AND d.msg = m.id AND d.acked_at IS NULL)")
+            ids = sorted(r[0] for r in c.execute(q + " ORDER BY id DESC LIMIT ?", (me, lim)).fetchall())
             rows = self._msg_rows(ids)
             st: dict[int, list] = {i: [] for i in ids}
             for r in c.execute(
-                    "SELECT msg, agent, read_at, acked_at FROM deliveries "
-                    "WHERE msg IN (SELECT value FROM json_each(?)) ORDER BY msg, agent", (json.dumps(ids),)):
+                    "SELECT d.msg, d.agent, d.read_at, d.acked_at FROM json_each(?) j CROSS JOIN agents x CROSS JOIN deliveries d "
+                    "WHERE d.agent = x.id AND d.msg = j.value ORDER BY d.msg, d.agent", (json.dumps(ids),)):
                 st[r["msg"]].append({"agent": r["agent"], "read_at": r["read_at"], "acked_at": r["acked_at"]})
         for m in rows:
             b = m.pop("body")

@@ -87,11 +87,9 @@ CREATE INDEX messages_sender ON messages(sender, id);
 CREATE TABLE deliveries (
   agent    TEXT NOT NULL REFERENCES agents(id),
   msg      INTEGER NOT NULL REFERENCES messages(id),
-  sender   TEXT NOT NULL,           -- copied from messages, for --from and sent --unacked
+  sender   TEXT NOT NULL,           -- copied from messages, for recv --from
   read_at  INTEGER,                 -- unix time it was first shown to the recipient (NULL: unread)
   acked_at INTEGER,                 -- unix time the recipient acknowledged it
   PRIMARY KEY (agent, msg)
 ) WITHOUT ROWID;
 CREATE INDEX deliveries_unread ON deliveries(agent, msg) WHERE read_at IS NULL;
-CREATE INDEX deliveries_msg ON deliveries(msg);
-CREATE INDEX deliveries_unacked ON deliveries(sender, msg) WHERE acked_at IS NULL;

@@ -46,8 +46,8 @@ _roost_cmd_inbox() {
     ELSE n || ' unread messages:' END FROM (SELECT count(*) AS n FROM deliveries WHERE agent = @me AND read_at IS NULL);
 SELECT '#' || id || ' from ' || sender || ' (lamport ' || ts || ', '
     || CASE WHEN d < 0 THEN 'in ' ELSE '' END
-    || CASE WHEN abs(d) < 120 THEN abs(d) || 's' WHEN abs(d) < 7200 THEN abs(d) / 60 || 'm'
-            WHEN abs(d) < 172800 THEN abs(d) / 3600 || 'h' ELSE abs(d) / 86400 || 'd' END
+    || CASE WHEN abs(d) < 120 THEN abs(d) || 's' WHEN abs(d) < 7200 THEN (abs(d) / 60) || 'm'
+            WHEN abs(d) < 172800 THEN (abs(d) / 3600) || 'h' ELSE (abs(d) / 86400) || 'd' END
     || CASE WHEN d < 0 THEN '' ELSE ' ago' END || ')'
     || CASE WHEN c = '' THEN '' ELSE ': ' || $_roost_msg_cut END
   FROM (SELECT $_roost_msg_cols, @now - e.at AS d, replace($_roost_r, char(9), ' ') AS c $_roost_t)

@@ -32,7 +32,7 @@
 . "$ROOST_HOME/lib/roost/messages.sh"
 
 _roost_cmd_send() {
-  _roost_reply= _roost_norecv= _roost_dest= _roost_body= _roost_nw=0 _roost_dd=
+  _roost_reply= _roost_norecv= _roost_dest= _roost_hasdest= _roost_body= _roost_nw=0 _roost_dd=
   while [ "$#" -gt 0 ]; do
     if [ -z "$_roost_dd" ]; then
       case $1 in
@@ -51,8 +51,8 @@ _roost_cmd_send() {
           return ;;
       esac
     fi
-    if [ -z "$_roost_dest" ]; then
-      _roost_dest=$1
+    if [ -z "$_roost_hasdest" ]; then
+      _roost_dest=$1 _roost_hasdest=1
     elif [ "$_roost_nw" -eq 0 ]; then
       _roost_body=$1 _roost_nw=1
     else
@@ -60,7 +60,7 @@ _roost_cmd_send() {
     fi
     shift
   done
-  [ -n "$_roost_dest" ] || { _roost_usage "who to? give TO and a MESSAGE"; return; }
+  [ -n "$_roost_hasdest" ] || { _roost_usage "who to? give TO and a MESSAGE"; return; }
   [ "$_roost_nw" -gt 0 ] || { _roost_usage "no message: give the words, or - to read it from stdin"; return; }
   _roost_msg_to "$_roost_dest" || return
   _roost_tmp=
@@ -123,6 +123,7 @@ INSERT INTO messages(id, sender, thread, reply_to)
 INSERT INTO deliveries(agent, msg, sender)
   WITH t(k, v, a) AS (VALUES $_roost_to)
   SELECT DISTINCT x.id, @msg, @me FROM agents x, t WHERE $_roost_msg_match;
+INSERT INTO roost_ctx VALUES ('n', changes());
 "
   if [ -n "$_roost_opt_json" ]; then
     _roost_r="'[]'"
@@ -130,7 +131,8 @@ INSERT INTO deliveries(agent, msg, sender)
       FROM (SELECT $_roost_msg_cols FROM $_roost_t ORDER BY e.seq))"
     _roost_s="${_roost_s}SELECT json_object('id', e.seq, 'ts', e.ts, 'at', e.at, 'to', e.target,
     'thread', m.thread, 'reply_to', m.reply_to,
-    'recipients', json((SELECT json_group_array(agent) FROM (SELECT agent FROM deliveries WHERE msg = @msg ORDER BY agent))),
+    'recipients', json((SELECT json_group_array(x.id) FROM agents x CROSS JOIN deliveries d
+                         WHERE d.agent = x.id AND d.msg = @msg ORDER BY x.id)),
     'received', json($_roost_r))
   FROM events e JOIN messages m ON m.id = e.seq WHERE e.seq = @msg;
 "
@@ -141,7 +143,7 @@ INSERT INTO deliveries(agent, msg, sender)
     _roost_s="${_roost_s}SELECT 'sent #' || e.seq || ' to ' || e.target || ' (' || n || ' recipient'
     || CASE WHEN n = 1 THEN '' ELSE 's' END || ') at lamport ' || e.ts
     || CASE WHEN m.reply_to IS NULL THEN '' ELSE ', in thread #' || m.thread END
-  FROM events e JOIN messages m ON m.id = e.seq, (SELECT count(*) AS n FROM deliveries WHERE msg = @msg)
+  FROM events e JOIN messages m ON m.id = e.seq, (SELECT v AS n FROM roost_ctx WHERE k = 'n')
   WHERE e.seq = @msg;
 "
   fi
@@ -161,6 +163,6 @@ INSERT INTO deliveries(agent, msg, sender)
     _roost_rc=$?
   fi
   [ -n "$_roost_tmp" ] && command rm -f "$_roost_tmp"
-  unset _roost_reply _roost_norecv _roost_dest _roost_body _roost_nw _roost_dd _roost_to _roost_t _roost_tmp
+  unset _roost_reply _roost_norecv _roost_dest _roost_hasdest _roost_body _roost_nw _roost_dd _roost_to _roost_t _roost_tmp
   return "$_roost_rc"
 }

@@ -18,19 +18,19 @@ CREATE INDEX messages_sender ON messages(sender, id);
 -- One row per (recipient, message), written in the sending transaction:
 -- `all`, role: and team: are expanded to the agents registered at that
 -- moment. State is per recipient: one reading a broadcast leaves it unread
--- for the others.
+-- for the others. Every index costs pages on each send, so there are two:
+-- the primary key (a recipient's messages; a message's recipients are
+-- found through it from `agents`, a small table) and the unread backlog.
 CREATE TABLE deliveries (
   agent    TEXT NOT NULL REFERENCES agents(id),
   msg      INTEGER NOT NULL REFERENCES messages(id),
-  sender   TEXT NOT NULL,           -- copied from messages, for --from and sent --unacked
+  sender   TEXT NOT NULL,           -- copied from messages, for recv --from
   read_at  INTEGER,                 -- unix time it was first shown to the recipient (NULL: unread)
   acked_at INTEGER,                 -- unix time the recipient acknowledged it
   PRIMARY KEY (agent, msg)
 ) WITHOUT ROWID;
 -- recv and inbox read only this: its size is the unread backlog, not history.
 CREATE INDEX deliveries_unread ON deliveries(agent, msg) WHERE read_at IS NULL;
-CREATE INDEX deliveries_msg ON deliveries(msg);
-CREATE INDEX deliveries_unacked ON deliveries(sender, msg) WHERE acked_at IS NULL;
 
 INSERT INTO config(key, dflt, type, doc) VALUES
   ('msg_max_bytes', '1048576', 'int',
