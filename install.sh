@@ -90,13 +90,16 @@ roost_install_main() {
   fi
   "$home/venv/bin/python" -m pip install -q --disable-pip-version-check 'click>=8.0' 'sqlite-utils>=3.30' \
     || { say "pip could not install click and sqlite-utils"; return 1; }
-  # The core is imported from $home/python (PYTHONPATH set by bin/roost).
+  # The core is imported from $home/python (PYTHONPATH set by bin/roost);
+  # byte-compiled now, as PYTHONDONTWRITEBYTECODE may forbid it later.
+  "$home/venv/bin/python" -m compileall -q "$home/python/roost" >/dev/null || :
   printf 'installed by install.sh from %s\n' "$from" > "$home/.roost-install"
 
   q=$(printf '%s' "$home" | sed "s/'/'\\\\''/g")
   {
     printf '#!/bin/sh\n# roost launcher (install.sh): runs the roost tree in %s\n' "$q"
     printf "ROOST_HOME='%s'\nROOST_PYTHON='%s/venv/bin/python'\nexport ROOST_HOME ROOST_PYTHON\n" "$q" "$q"
+    # shellcheck disable=SC2016 # written literally into the launcher
     printf '. "$ROOST_HOME/bin/roost"\n'
   } > "$bindir/roost.new" && chmod 755 "$bindir/roost.new" && mv "$bindir/roost.new" "$bindir/roost" || return 1
   [ -n "$tmp" ] && rm -rf "$tmp"
@@ -106,6 +109,7 @@ roost_install_main() {
   case ":$PATH:" in
     *":$bindir:"*) ;;
     *) say "add roost to your PATH (this installer never edits your profile):"
+       # shellcheck disable=SC2016 # the user expands $PATH, not us
        printf '  export PATH="%s:$PATH"\n' "$bindir" ;;
   esac
   say "then, in a repository: roost init && roost demo"

@@ -21,27 +21,27 @@ eval "$(
     case $BASH_SOURCE in */*) h=${BASH_SOURCE%/*}/.. ;; *) h=.. ;; esac
   fi
   if [ -z "$h" ]; then
-    p=$(command -v roost 2>/dev/null) || p=
+    p=$(command -v roost 2>/dev/null) || p=''
     case $p in */bin/roost) h=${p%/bin/roost} ;; esac
   fi
   if [ -n "$h" ] && [ -f "$h/lib/roost/core.sh" ]; then
     h=$(cd -P -- "$h" && pwd) || exit 0
-    q=$(printf '%s' "$h" | sed "s/'/'\\\\''/g")
+    q=$(command printf '%s' "$h" | command sed "s/'/'\\\\''/g")
     py=${ROOST_PYTHON:-}
     [ -z "$py" ] && [ -x "$h/venv/bin/python3" ] && py=$h/venv/bin/python3
     [ -z "$py" ] && py=python3
-    pq=$(printf '%s' "$py" | sed "s/'/'\\\\''/g")
-    printf "roost() ( set +eu; IFS=' \t
+    pq=$(command printf '%s' "$py" | command sed "s/'/'\\\\''/g")
+    command printf "roost() ( command unalias -a 2>/dev/null; set +eu; IFS=' \t
 '; ROOST_HOME='%s'; _roost_py='%s'; . \"\$ROOST_HOME/lib/roost/core.sh\"; cd -P -- . 2>/dev/null || :; _roost_main \"\$@\" )\n" "$q" "$pq"
     for f in "$h"/lib/roost/commands/*.sh; do
       [ -f "$f" ] || continue
       n=${f##*/}; n=${n%.sh}
-      printf 'roost_%s() { roost %s "$@"; }\n' "$n" "$n"
+      command printf 'roost_%s() { roost %s "$@"; }\n' "$n" "$n"
     done
   else
-    printf 'roost() { command roost "$@"; }\n'
+    command printf 'roost() { command roost "$@"; }\n'
     for n in heartbeat whoami send broadcast recv inbox read ack lock unlock renew claim; do
-      printf 'roost_%s() { command roost %s "$@"; }\n' "$n" "$n"
+      command printf 'roost_%s() { command roost %s "$@"; }\n' "$n" "$n"
     done
   fi
 )"

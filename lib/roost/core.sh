@@ -172,7 +172,7 @@ _roost_ident() {
     _roost_me_sql="'$_roost_me'"
     return 0
   fi
-  for _roost_v in ROOST_SESSION CLAUDE_CODE_SESSION_ID GEMINI_SESSION_ID; do
+  for _roost_v in ROOST_SESSION CLAUDE_CODE_SESSION_ID GEMINI_SESSION_ID CODEX_SESSION_ID CODEX_THREAD_ID COPILOT_AGENT_SESSION_ID; do
     eval "_roost_sv=\${$_roost_v:-}"
     if [ -n "$_roost_sv" ]; then
       _roost_lit "$_roost_sv"
@@ -434,6 +434,7 @@ _roost_hostname() {
   if [ -r /proc/sys/kernel/hostname ]; then
     IFS= read -r _roost_host < /proc/sys/kernel/hostname || :
   fi
+  # shellcheck disable=SC3028 # bash and zsh set HOSTNAME; empty elsewhere
   [ -n "$_roost_host" ] || _roost_host=${HOSTNAME:-}
   [ -n "$_roost_host" ] || _roost_host=$(uname -n)
 }

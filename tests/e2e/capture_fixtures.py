@@ -70,6 +70,18 @@ DENY_FORMATS = {
                                    "permissionDecisionReason": REASON}),
     "flat_decision_block": json.dumps({"decision": "block", "reason": REASON}),
     "exit2": None,  # exit 2 with the reason on stderr
+    # Claude-style deny plus the legacy/Gemini top-level decision
+    "hso_plus_decision_block": json.dumps({
+        "decision": "block", "reason": REASON,
+        "hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
+                               "permissionDecisionReason": REASON}}),
+    # every field at once: does one output serve all vendors?
+    "combined": json.dumps({"decision": "block", "reason": REASON,
+                            "permissionDecision": "deny",
+                            "permissionDecisionReason": REASON,
+                            "hookSpecificOutput": {"hookEventName": "PreToolUse",
+                                                   "permissionDecision": "deny",
+                                                   "permissionDecisionReason": REASON}}),
 }
 
 
@@ -79,19 +91,33 @@ def scrub(obj, work: Path, project: Path, home: Path):
     # realpath variants too
     reps += [(str(p.resolve()), r) for p, r in ((project, "/tmp/proj"), (home, "/tmp/home"),
                                                (work, "/tmp/e2e"))]
+    # Claude mangles the project path into ~/.claude/projects/<mangled>/
+    reps += [(re.sub(r"[^A-Za-z0-9]", "-", str(project)), "-tmp-proj")]
+    reps += [(str(HERE), "tests/e2e"), (sys.executable, "python3")]
     reps.sort(key=lambda x: -len(x[0]))
 
     def s(x):
         if isinstance(x, str):
             for a, b in reps:
                 x = x.replace(a, b)
-            return x
-        if isinstance(x, list):
+            return re.sub(r"roost-cap-[A-Za-z-]+-[A-Za-z0-9_]+", "e2e", x)
+        if isinstance(x, (list, tuple)):
             return [s(i) for i in x]
         if isinstance(x, dict):
             return {s(k): s(v) for k, v in x.items()}
         return x
     return s(obj)
+
+
+def trim_chain(chain: list) -> list:
+    """Ancestors up to the CLI: stop at the harness's own python3 driver."""
+    out = []
+    for a in chain:
+        if a[0] == "python3" and any("capture_fixtures" in x or "pytest" in x for x in a[1]):
+            out.append(["python3", ["(e2e driver)"]])
+            break
+        out.append(a)
+    return out
 
 
 def tool_of(payload) -> str | None:
@@ -142,9 +168,17 @@ def find_token(requests, token):
     for n, rec in enumerate(requests):
         if rec.get("protocol") not in ("anthropic", "responses", "gemini"):
             continue
-        f = walk(rec.get("body"), "body")
+        body = rec.get("body")
+        f = walk(body, "body")
         if f:
-            return {"request": n, "path": f[0], "snippet": f[1]}
+            m = re.match(r"body\.(messages|input|contents)\[(\d+)\]", f[0])
+            role = None
+            if m:
+                el = body[m.group(1)][int(m.group(2))]
+                role = "/".join(str(el.get(k)) for k in ("type", "role") if el.get(k))
+            elif f[0].startswith("body.system"):
+                role = "system"
+            return {"request": n, "path": f[0], "role": role, "snippet": f[1]}
     return None
 
 
@@ -175,6 +209,7 @@ def capture(variant: str, out: dict):
         env_names |= set(rec["env_names"])
         if ancestry is None and ev in (PRE[variant],):
             ancestry = [a["comm"] for a in rec["ancestry"]]
+            ancestry = ancestry[:ancestry.index("python3") + 1] if "python3" in ancestry else ancestry
             ancestry_argv = [(a["comm"], a["argv"]) for a in rec["ancestry"]]
         if tool and ev == PRE[variant]:
             ti = payload.get("tool_input", payload.get("toolArgs"))
@@ -208,7 +243,7 @@ def capture(variant: str, out: dict):
         "env_names_from_driver_seen": sorted(env_names & mine),
         "env_id_vars": ids,
         "ancestry_comm": ancestry,
-        "ancestry_comm_argv": scrub(ancestry_argv, work, project, home) if ancestry else None,
+        "ancestry_comm_argv": trim_chain(scrub(ancestry_argv, work, project, home)) if ancestry else None,
         "write_tool_input_keys": write_keys, "shell_tool_input_keys": shell_keys,
         "payload_top_keys": {rec["event"]: sorted(rec["payload"]) if isinstance(rec["payload"], dict) else None
                              for rec in recs},
@@ -261,8 +296,8 @@ def agent_shell(variant: str, out: dict):
         res["env_names_added_by_cli"] = sorted(set(sh["env_names"]) - mine)
         res["env_names_from_driver_missing"] = sorted(mine - set(sh["env_names"]))
         res["env_id_vars"] = env_relations([dict(sh, payload=ref)])
-        res["ancestry_comm_argv"] = scrub([(a["comm"], a["argv"]) for a in sh["ancestry"]],
-                                          work, r.project, r.home)
+        res["ancestry_comm_argv"] = trim_chain(scrub([(a["comm"], a["argv"]) for a in sh["ancestry"]],
+                                                     work, r.project, r.home))
     if hook and sh:
         hp = [a["pid"] for a in hook["ancestry"]]
         common = next((a for a in sh["ancestry"] if a["pid"] in hp), None)
@@ -272,8 +307,8 @@ def agent_shell(variant: str, out: dict):
              "hops_from_shell_process": [a["pid"] for a in sh["ancestry"]].index(common["pid"]) + 1},
             work, r.project, r.home) if common else None
     if hook:
-        res["hook_ancestry_comm_argv"] = scrub([(a["comm"], a["argv"]) for a in hook["ancestry"]],
-                                               work, r.project, r.home)
+        res["hook_ancestry_comm_argv"] = trim_chain(scrub([(a["comm"], a["argv"]) for a in hook["ancestry"]],
+                                                          work, r.project, r.home))
         res["hook_env_id_vars"] = env_relations([hook])
     out[variant] = res
     print("agent_shell", variant, json.dumps(res)[:400], flush=True)
@@ -355,6 +390,9 @@ def context(variant: str, out: dict):
                 {"hookSpecificOutput": {"hookEventName": "UserPromptSubmit",
                                         "additionalContext": tok}}),
             "flat": lambda tok: json.dumps({"additionalContext": tok}),
+            "combined": lambda tok, ev=hso_name: json.dumps(
+                {"additionalContext": tok,
+                 "hookSpecificOutput": {"hookEventName": ev, "additionalContext": tok}}),
             "plain": lambda tok: tok + "\n",
         }
         if ev == "UserPromptSubmit" or where in ("posttool", "pretool"):
@@ -369,7 +407,11 @@ def context(variant: str, out: dict):
             r, work, recs = run_variant(variant, hooks_for, steps=steps,
                                         prompt="say done", timeout=90)
             found = find_token(r.requests, tok)
+            model_reqs = [q for q in r.requests if q.get("protocol") in
+                          ("anthropic", "responses", "gemini")]
             res["%s/%s" % (ev, fmt)] = {
+                "copies_in_last_request": json.dumps(model_reqs[-1].get("body")).count(tok)
+                if model_reqs else 0,
                 "output": js, "exit_code": r.exit_code, "elapsed_s": r.elapsed,
                 "hook_calls": len(recs),
                 "reached_model": bool(found),

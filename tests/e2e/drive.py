@@ -52,7 +52,8 @@ DUMMY_KEY = "dummy-e2e-key"
 EVENTS = {
     "claude": ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop",
                "SessionEnd"],
-    "codex": ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop"],
+    "codex": ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop",
+              "SessionEnd"],
     "gemini": ["SessionStart", "BeforeAgent", "BeforeTool", "AfterTool", "AfterAgent",
                "SessionEnd"],
     "copilot": ["sessionStart", "userPromptSubmitted", "preToolUse", "postToolUse",

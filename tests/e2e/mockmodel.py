@@ -532,10 +532,8 @@ class MockModel:
 
     def stop(self):
         self._stop.set()
-        try:
-            self.httpd.shutdown()
-        except Exception:
-            pass
+        if self._thread is not None and self._thread.is_alive():
+            self.httpd.shutdown()  # returns once serve_forever has left
         self.httpd.server_close()
 
     def __enter__(self):

@@ -4,7 +4,7 @@ the real agent CLIs firing hooks and honouring a JSON deny / Stop block.
 Nothing is skipped: when the pinned CLIs are missing, install_clis.sh runs
 first (needs the npm registry); if that fails, the tests error out.
 
-Run: python3 -m pytest tests/e2e -q
+Run: python3 -m pytest tests/e2e -q   (the CLI tests carry the `e2e` marker)
 """
 from __future__ import annotations
 
@@ -157,6 +157,7 @@ def test_mockmodel_cli_port_file_and_self_stop(tmp_path):
 # ---------------------------------------------------------------- installer
 
 
+@pytest.mark.e2e
 def test_install_is_idempotent_and_pinned(clis):
     t0 = time.monotonic()
     out = subprocess.run(["sh", str(drive.INSTALL_SCRIPT)], stdin=subprocess.DEVNULL,
@@ -171,6 +172,7 @@ def test_install_is_idempotent_and_pinned(clis):
 # ---------------------------------------------------------------- real CLIs
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_hooks_fire(variant, clis, tmp_path):
     cli, events, pre, stop = VARIANTS[variant]
@@ -193,6 +195,7 @@ def test_hooks_fire(variant, clis, tmp_path):
         assert Path(p["cwd"]).resolve() == r.project
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_json_deny_blocks_and_reason_reaches_model(variant, clis, tmp_path):
     cli, _, pre, _ = VARIANTS[variant]
@@ -208,6 +211,7 @@ def test_json_deny_blocks_and_reason_reaches_model(variant, clis, tmp_path):
     assert REASON in r.model_inputs()
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_stop_block_once(variant, clis, tmp_path):
     cli, _, _, stop = VARIANTS[variant]

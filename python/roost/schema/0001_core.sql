@@ -45,10 +45,12 @@ CREATE TABLE clocks (
   t     INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
--- The append-only event log. seq grows in commit order (one writer at a
--- time); ts is the actor's Lamport timestamp. Causal order: (ts, agent).
+-- The append-only event log. seq grows in commit order: one writer at a
+-- time takes max(seq)+1, and rows are never deleted (trigger below), so no
+-- AUTOINCREMENT bookkeeping is needed. ts is the actor's Lamport timestamp.
+-- Causal order: (ts, agent).
 CREATE TABLE events (
-  seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq    INTEGER PRIMARY KEY,
   ts     INTEGER NOT NULL,
   agent  TEXT NOT NULL,
   kind   TEXT NOT NULL,

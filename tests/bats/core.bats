@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# The shell side of the foundation: dispatcher, sourced library, shells.
+
+load helper
+
+setup() { setup_roost; }
+
+@test "bin/roost runs under dash and bash alike" {
+  run -0 dash "$REPO_ROOT/bin/roost" --agent alice whoami
+  [ "$output" = "alice (from --agent)" ]
+  run -0 bash "$REPO_ROOT/bin/roost" --agent alice whoami
+  [ "$output" = "alice (from --agent)" ]
+}
+
+@test "a command unknown to the shell is handed to Python with its arguments intact" {
+  run -0 roost --agent alice agents --json
+  [[ "$output" == *'"agent":"alice"'* ]]
+  run -64 roost frobnicate
+  [[ "$output" == *"roost: frobnicate:"* ]]
+}
+
+@test "help for a shell-owned command comes from its header and names its exit codes" {
+  run -0 roost heartbeat --help
+  [[ "$output" == *"Usage: roost heartbeat"* ]]
+  [[ "$output" == *"Exit codes:"* ]]
+  run -0 roost help whoami
+  [[ "$output" == *"Usage: roost whoami"* ]]
+}
+
+@test "errors go to stderr and data to stdout" {
+  run --separate-stderr -64 roost --agent alice heartbeat --epoch nope
+  [ -z "$output" ]
+  [[ "$stderr" == "roost: heartbeat: --epoch needs a whole number"* ]]
+}
+
+@test "sourcing lib/roost.sh under dash with set -eu defines roost functions and no variables" {
+  cat > "$BATS_TEST_TMPDIR/t.sh" <<'SH'
+set -eu
+vars() { set | grep -E '^[A-Za-z_][A-Za-z0-9_]*=' | grep -v -E '^(_|PPID|OLDPWD|BASH_ARG[VC]|BASH_LINENO|BASH_SOURCE|FUNCNAME|PIPESTATUS|BASH_COMMAND|LINENO|RANDOM|SECONDS|EPOCH[A-Z]*|SRANDOM)='; }
+vars > "$1.before"
+. "$ROOST_HOME/lib/roost.sh"
+vars > "$1.after"
+cmp "$1.before" "$1.after" || { diff "$1.before" "$1.after"; exit 1; }
+command -v roost_whoami >/dev/null
+command -v roost_heartbeat >/dev/null
+roost_whoami --agent alice
+vars > "$1.later"
+cmp "$1.before" "$1.later" || { diff "$1.before" "$1.later"; exit 1; }
+SH
+  run -0 dash "$BATS_TEST_TMPDIR/t.sh" "$BATS_TEST_TMPDIR/vars"
+  [ "$output" = "alice (from --agent)" ]
+  run -0 bash "$BATS_TEST_TMPDIR/t.sh" "$BATS_TEST_TMPDIR/vars"
+  [ "$output" = "alice (from --agent)" ]
+}
+
+@test "lib/roost.sh in bash finds itself without ROOST_HOME" {
+  run -0 env -u ROOST_HOME bash -c '
+    set -eu
+    . "'"$REPO_ROOT"'/lib/roost.sh"
+    roost_heartbeat --agent bob --quiet
+    roost_whoami --agent bob
+  '
+  [ "$output" = "bob (from --agent)" ]
+}
+
+@test "a refusal returns its code to a set -e caller that tests it, and never exits the caller" {
+  for sh in dash bash; do
+    run -0 "$sh" -c '
+      set -eu
+      . "$ROOST_HOME/lib/roost.sh"
+      if roost_whoami 2>/dev/null; then echo "unexpected success"; exit 1; fi
+      roost_heartbeat --epoch bad 2>/dev/null || rc=$?
+      echo "rc=$rc"
+      echo still-here
+    '
+    [[ "$output" == *"rc=64"* ]]
+    [[ "$output" == *"still-here"* ]]
+  done
+}
+
+@test "the library ignores the caller's IFS, aliases and set -u" {
+  run -0 bash -c '
+    set -u
+    IFS=:
+    shopt -s expand_aliases
+    alias sqlite3="echo broken"
+    alias printf="echo broken"
+    . "$ROOST_HOME/lib/roost.sh"
+    roost_whoami --agent "carol"
+    [ "$IFS" = ":" ] && echo ifs-kept
+  '
+  [[ "$output" == *"carol (from --agent)"* ]]
+  [[ "$output" == *"ifs-kept"* ]]
+}
+
+@test "a message-like argument after -- is not taken for a flag" {
+  run -64 roost --agent alice whoami -- --json
+  [[ "$output" == *"unexpected argument '--json'"* ]]
+}
+
+@test "the shell never migrates: a database one version behind exits 78 naming roost migrate" {
+  run -0 roost --agent alice heartbeat
+  sqlite3 .roost/roost.db "PRAGMA user_version = 0"
+  run -78 roost --agent alice heartbeat
+  [[ "$output" == *"roost migrate"* ]]
+}
+
+@test "every shell file is ShellCheck clean" {
+  command -v shellcheck
+  run -0 shellcheck -x -s sh "$REPO_ROOT/bin/roost" "$REPO_ROOT/lib/roost.sh" "$REPO_ROOT"/lib/roost/*.sh \
+    "$REPO_ROOT"/lib/roost/commands/*.sh "$REPO_ROOT/install.sh" "$REPO_ROOT/tests/run" "$REPO_ROOT/.ci/run"
+}
+
+@test "the control bytes core.sh relies on are intact (CR, unit separator, tab)" {
+  run -0 dash -c '. "$ROOST_HOME/lib/roost/core.sh"; printf "%s|%s|%s" "$_roost_cr" "$_roost_us" "$_roost_tab" | od -An -tx1'
+  [ "$(echo $output)" = "0d 7c 1f 7c 09" ]
+}
