@@ -65,6 +65,9 @@ _roost_msg_match="CASE t.k WHEN 'id' THEN x.id = t.v
     WHEN 'role' THEN x.role = t.v AND x.id != @me
     ELSE x.team = t.v AND x.id != @me END"
 
+# The planner is told which way to go (INDEXED BY, CROSS JOIN): without
+# statistics it would walk the caller's whole history in the primary key
+# of deliveries, or scan all events, once these hold history.
 # _roost_msg_take WHERE: mark the caller's unread messages matching WHERE
 # (an SQL fragment over deliveries, e.g. "msg = 5", plus ORDER/LIMIT) as
 # read, and keep their ids in temp.got. The receive rule is applied once
@@ -73,11 +76,11 @@ _roost_msg_match="CASE t.k WHEN 'id' THEN x.id = t.v
 # concurrent readers of one agent can never take the same message.
 _roost_msg_take() {
   _roost_s="${_roost_s}CREATE TEMP TABLE got(msg INTEGER PRIMARY KEY);
-INSERT INTO got SELECT msg FROM deliveries WHERE agent = @me AND read_at IS NULL $1;
+INSERT INTO got SELECT msg FROM deliveries INDEXED BY deliveries_unread WHERE agent = @me AND read_at IS NULL $1;
 UPDATE deliveries SET read_at = @now WHERE agent = @me AND msg IN got;
 INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT @me, 'msg.recv', @me, (SELECT json_object('ids', json_group_array(msg)) FROM got), @now,
-         (SELECT max(e.ts) FROM got JOIN events e ON e.seq = got.msg)
+         (SELECT max(e.ts) FROM got CROSS JOIN events e ON e.seq = got.msg)
   WHERE EXISTS (SELECT 1 FROM got);
 "
 }

@@ -17,10 +17,11 @@ import json
 import re
 import sys
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .errors import Denied, RoostError, UsageError
-from .text import clean, sqltext
+from .text import clean
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -61,7 +62,7 @@ def parse_to(to: str) -> list[tuple[str, str | None, str]]:
 def message_id(v: Any, what: str = "ID") -> int:
     """A message id given as 12, '12' or '#12'."""
     s = str(v)
-    s = s[1:] if s.startswith("#") else s
+    s = s.removeprefix("#")
     if not s.isdigit() or len(s) > 15 or not s.isascii():
         raise UsageError(f"{what} needs a message id (a number such as 12 or #12), not {str(v)!r}")
     return int(s)
@@ -133,7 +134,7 @@ class MessagesMixin:
         if msg is not None:
             where += " AND msg = ?"
             args.append(msg)
-        sql = f"SELECT msg FROM deliveries WHERE {where} ORDER BY msg"
+        sql = f"SELECT msg FROM deliveries INDEXED BY deliveries_unread WHERE {where} ORDER BY msg"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         c = self.conn
@@ -240,7 +241,7 @@ class MessagesMixin:
         or the deadline passes (None). Each look is PRAGMA data_version, a
         read of the shared-memory header: no write, next to no CPU."""
         c = self.conn
-        q = "SELECT 1 FROM deliveries WHERE agent = ? AND read_at IS NULL" + (
+        q = "SELECT 1 FROM deliveries INDEXED BY deliveries_unread WHERE agent = ? AND read_at IS NULL" + (
             " AND sender = ?" if sender else "") + " LIMIT 1"
         args = (me, sender) if sender else (me,)
         if version is None:
@@ -265,11 +266,13 @@ class MessagesMixin:
         with self.tx():
             me = self.me()
             c = self.conn
-            n = c.execute("SELECT count(*) FROM deliveries WHERE agent = ? AND read_at IS NULL",
+            n = c.execute("SELECT count(*) FROM deliveries INDEXED BY deliveries_unread "
+                          "WHERE agent = ? AND read_at IS NULL",
                           (me,)).fetchone()[0]
             lim = -1 if not limit else int(limit)
             ids = [r[0] for r in c.execute(
-                "SELECT msg FROM deliveries WHERE agent = ? AND read_at IS NULL ORDER BY msg LIMIT ?",
+                "SELECT msg FROM deliveries INDEXED BY deliveries_unread WHERE agent = ? AND read_at IS NULL "
+                "ORDER BY msg LIMIT ?",
                 (me, lim)).fetchall()]
             rows = self._msg_rows(ids)
         out = []

@@ -9,7 +9,6 @@ import sqlite3
 import pytest
 from conftest import run_roost
 from hostile import CORPUS
-
 from roost.api import Roost
 from roost.messages import render
 

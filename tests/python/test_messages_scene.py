@@ -14,6 +14,6 @@ def test_the_demo_shows_an_exchange_a_broadcast_and_a_reply_in_a_thread():
     assert re.search(r"sent #(\d+) to all \(2 recipients\)", t)
     assert "acknowledged #" in t and "carol: read 0s ago, not acked" in t.replace("1s ago", "0s ago")
     thread = t[t.rindex("$ roost thread"):]
-    assert [int(x) for x in re.findall(r"^\s+#(\d+) from", thread, re.M)] == \
-        sorted(int(x) for x in re.findall(r"^\s+#(\d+) from", thread, re.M))
+    assert [int(x) for x in re.findall(r"^\s+#(\d+) from", thread, re.MULTILINE)] == \
+        sorted(int(x) for x in re.findall(r"^\s+#(\d+) from", thread, re.MULTILINE))
     assert len(re.findall(r"reply to #", thread)) == 2

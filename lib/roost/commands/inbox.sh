@@ -32,10 +32,12 @@ _roost_cmd_inbox() {
   [ "$_roost_lim" -eq 0 ] && _roost_lim=-1
   _roost_begin
   _roost_need_me
-  _roost_t="FROM (SELECT msg FROM deliveries WHERE agent = @me AND read_at IS NULL ORDER BY msg LIMIT $_roost_lim) d
-          JOIN events e ON e.seq = d.msg JOIN messages m ON m.id = d.msg"
+  # (the partial index of unread deliveries, named: see messages.sh)
+  _roost_un="FROM deliveries INDEXED BY deliveries_unread WHERE agent = @me AND read_at IS NULL"
+  _roost_t="FROM (SELECT msg $_roost_un ORDER BY msg LIMIT $_roost_lim) u
+          CROSS JOIN events e ON e.seq = u.msg CROSS JOIN messages m ON m.id = u.msg"
   if [ -n "$_roost_opt_json" ]; then
-    _roost_s="${_roost_s}SELECT json_object('unread', (SELECT count(*) FROM deliveries WHERE agent = @me AND read_at IS NULL),
+    _roost_s="${_roost_s}SELECT json_object('unread', (SELECT count(*) $_roost_un),
     'messages', json_group_array($_roost_msg_jobj 'bytes', length(CAST(body AS BLOB)),
     'line', substr(body, 1, min(80, instr(body || char(10), char(10)) - 1)))))
   FROM (SELECT $_roost_msg_cols $_roost_t ORDER BY e.seq);
@@ -43,7 +45,7 @@ _roost_cmd_inbox() {
   elif [ -z "$_roost_opt_quiet" ]; then
     _roost_clean "substr(e.body, 1, instr(e.body || char(10), char(10)) - 1)"
     _roost_s="${_roost_s}SELECT CASE n WHEN 0 THEN 'no unread messages' WHEN 1 THEN '1 unread message:'
-    ELSE n || ' unread messages:' END FROM (SELECT count(*) AS n FROM deliveries WHERE agent = @me AND read_at IS NULL);
+    ELSE n || ' unread messages:' END FROM (SELECT count(*) AS n $_roost_un);
 SELECT '#' || id || ' from ' || sender || ' (lamport ' || ts || ', '
     || CASE WHEN d < 0 THEN 'in ' ELSE '' END
     || CASE WHEN abs(d) < 120 THEN abs(d) || 's' WHEN abs(d) < 7200 THEN (abs(d) / 60) || 'm'
@@ -53,10 +55,10 @@ SELECT '#' || id || ' from ' || sender || ' (lamport ' || ts || ', '
   FROM (SELECT $_roost_msg_cols, @now - e.at AS d, replace($_roost_r, char(9), ' ') AS c $_roost_t)
   ORDER BY id;
 SELECT '(' || (n - $_roost_lim) || ' more: roost inbox --limit 0)'
-  FROM (SELECT count(*) AS n FROM deliveries WHERE agent = @me AND read_at IS NULL) WHERE $_roost_lim > 0 AND n > $_roost_lim;
+  FROM (SELECT count(*) AS n $_roost_un) WHERE $_roost_lim > 0 AND n > $_roost_lim;
 "
   fi
-  unset _roost_lim _roost_t
+  unset _roost_lim _roost_t _roost_un
   _roost_end
   _roost_run
 }

@@ -60,7 +60,7 @@ _roost_cmd_recv() {
   _roost_t=full
   [ -n "$_roost_sum" ] && _roost_t=summary
   [ -n "$_roost_opt_json" ] && _roost_t=json${_roost_sum:+-summary}
-  _roost_msg_render "$_roost_t" "got JOIN events e ON e.seq = got.msg JOIN messages m ON m.id = got.msg"
+  _roost_msg_render "$_roost_t" "got CROSS JOIN events e ON e.seq = got.msg CROSS JOIN messages m ON m.id = got.msg"
   # --wait prints nothing (not even an empty JSON list) until a message comes.
   [ -n "$_roost_wait" ] && _roost_r="SELECT * FROM (${_roost_r%;*}) WHERE EXISTS (SELECT 1 FROM got);
 "

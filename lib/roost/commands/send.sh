@@ -100,7 +100,7 @@ INSERT INTO roost_err SELECT 64, 'the message contains a NUL byte: send text'
   FROM t WHERE NOT EXISTS (SELECT 1 FROM agents x WHERE $_roost_msg_match) LIMIT 1;
 "
   _roost_stop
-  _roost_t="got JOIN events e ON e.seq = got.msg JOIN messages m ON m.id = got.msg"
+  _roost_t="got CROSS JOIN events e ON e.seq = got.msg CROSS JOIN messages m ON m.id = got.msg"
   if [ -z "$_roost_norecv" ]; then
     _roost_msg_take "ORDER BY msg"
     if [ -z "$_roost_opt_json" ]; then

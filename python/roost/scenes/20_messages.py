@@ -6,7 +6,7 @@ import re
 
 
 def _id(res) -> str:
-    m = re.search(rb"^sent #(\d+)", res.stdout, re.M)
+    m = re.search(rb"^sent #(\d+)", res.stdout, re.MULTILINE)
     if not m:
         raise RuntimeError(f"expected 'sent #ID' from roost send, got {res.stdout!r}")
     return m.group(1).decode()
