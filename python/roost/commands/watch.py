@@ -47,4 +47,9 @@ def cli(g, everything, kind, since):
                 write_out(render(x) + "\n")
     except KeyboardInterrupt:
         return 0
+    except BrokenPipeError:  # `roost watch | head`: the reader is gone
+        import os
+        import sys
+        sys.stdout = open(os.devnull, "w")
+        return 0
     return 0
