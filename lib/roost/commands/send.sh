@@ -21,6 +21,7 @@
 #                  greater than ID's
 #   --no-recv      do not show or mark your unread messages
 #   --quiet        unread messages go to stderr; stdout is the id alone
+#                  (with --json they are in "received")
 #
 # JSON: {"id", "ts", "at", "to", "thread", "reply_to", "recipients": [ID...],
 # "received": [messages as in recv --json]}
