@@ -247,3 +247,9 @@ CREATE VIEW task_json(id, json) AS
     'reason', t.reason)
   FROM tasks t
 /* task_json(id,json) */;
+CREATE TRIGGER notice_is_a_message AFTER INSERT ON events
+WHEN NEW.kind = 'notice' AND EXISTS (SELECT 1 FROM agents WHERE id = NEW.target)
+BEGIN
+  INSERT INTO messages(id, sender, thread, reply_to) VALUES (NEW.seq, NEW.agent, NEW.seq, NULL);
+  INSERT INTO deliveries(agent, msg, sender) VALUES (NEW.target, NEW.seq, NEW.agent);
+END;
