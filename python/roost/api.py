@@ -20,6 +20,7 @@ from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
 from .leases import LeasesMixin
+from .messages import MessagesMixin
 from .tasks import TasksMixin
 from .text import sqltext
 
@@ -324,5 +325,5 @@ class _Tx:
 from .hooks import HooksMixin  # noqa: E402  (hooks imports nothing from api at load time)
 
 
-class Roost(HooksMixin, TasksMixin, LeasesMixin, CoreMixin):
+class Roost(HooksMixin, MessagesMixin, TasksMixin, LeasesMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""

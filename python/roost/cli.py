@@ -142,6 +142,7 @@ def _exec_shell(argv: list[str]) -> None:
     home = roost_home()
     os.environ["ROOST_HOME"] = str(home)
     os.environ.setdefault("ROOST_PYTHON", sys.executable)
+    os.environ["_ROOST_FROM_PYTHON"] = "1"  # the shell must not hand it back
     sh = "/bin/sh" if os.path.exists("/bin/sh") else "sh"
     os.execv(sh, [sh, str(home / "bin" / "roost"), *argv])
 
@@ -188,8 +189,14 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
+# Internal commands that shell-owned commands hand a slow path to speak
+# under the public command's name.
+_INTERNAL = {"_claimfiles": "claim", "_lockwait": "lock"}
+
+
 def _err(cmd: str, msg: str) -> None:
     from .text import clean
+    cmd = _INTERNAL.get(cmd, cmd)
     sys.stderr.write(f"roost: {cmd or 'roost'}: {clean(msg)}\n")
 
 
