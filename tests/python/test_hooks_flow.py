@@ -312,3 +312,63 @@ def test_the_api_and_the_shell_agree_on_denials_deliveries_and_stops(db, sandbox
     py = py_as_bob(api, "Stop", fixture("codex/Stop.json", sandbox), "codex")
     assert "one" in json.loads(py["stdout"])["reason"]
     assert as_bob("Stop", fixture("codex/Stop.json", sandbox), "codex").out == b""  # Python marked it read
+
+
+# -- Cursor: its documented payloads and answers (cursor.com/docs/hooks) ------------------------
+# Every Cursor event carries conversation_id, generation_id, hook_event_name
+# and workspace_roots; preToolUse adds tool_name/tool_input, beforeShellExecution
+# command/cwd, afterFileEdit file_path/edits, stop status/loop_count,
+# sessionStart session_id. Gating answers are {"permission", "user_message",
+# "agent_message"}; sessionStart takes {"additional_context"}; stop
+# {"followup_message"}.
+
+
+def cursor(event: str, sandbox: Path, **fields) -> bytes:
+    base = {"conversation_id": "conv-1", "generation_id": "gen-1", "hook_event_name": event,
+            "workspace_roots": [str(sandbox)], "model": "gpt-5", "cursor_version": "2.0.77",
+            "user_email": "dev@example.invalid"}
+    return json.dumps(dict(base, **fields)).encode()
+
+
+@pytest.mark.parametrize("event,fields", [
+    ("preToolUse", {"tool_name": "Write", "tool_input": {"file_path": "foo.txt", "contents": "x"}, "tool_use_id": "t1"}),
+    ("preToolUse", {"tool_name": "StrReplace", "tool_input": {"file_path": "FOO", "old_string": "a", "new_string": "b"}}),
+    ("preToolUse", {"tool_name": "Delete", "tool_input": {"file_path": "foo.txt"}}),
+    ("beforeShellExecution", {"command": "sed -i s/a/b/ foo.txt", "cwd": "ROOT"}),
+])
+def test_cursor_is_denied_with_permission_and_both_messages(db, sandbox, event, fields):
+    roost_ok("--agent", "alice", "lock", "foo.txt")
+    f = json.loads(json.dumps(fields).replace("FOO", str(sandbox / "foo.txt")).replace("ROOT", str(sandbox)))
+    r = as_bob(event, cursor(event, sandbox, **f))  # no --vendor: worked out from the payload
+    out = json.loads(r.text)
+    assert set(out) == {"permission", "user_message", "agent_message"} and out["permission"] == "deny", out
+    assert "is held by alice" in out["agent_message"] and out["user_message"] == out["agent_message"]
+
+
+def test_cursor_shell_commands_and_edits_of_free_files_are_allowed_and_logged(db, sandbox):
+    roost_ok("--agent", "alice", "lock", "foo.txt")
+    r = as_bob("beforeShellExecution", cursor("beforeShellExecution", sandbox, command="echo x > free.txt", cwd=str(sandbox)))
+    assert r.rc == 0 and r.out == b"", r
+    roost_ok("--agent", "bob", "whoami")
+    r = as_bob("afterFileEdit", cursor("afterFileEdit", sandbox, file_path=str(sandbox / "free.txt"),
+                                       edits=[{"old_string": "", "new_string": "x"}]))
+    assert r.rc == 0 and r.out == b"", r
+    con = sqlite3.connect(sandbox / ".roost" / "roost.db")
+    assert con.execute("SELECT agent, target FROM events WHERE kind = 'edit'").fetchall() == [("bob", "free.txt")]
+
+
+def test_cursor_session_start_binds_the_conversation_and_adds_context(db, sandbox):
+    r = run_roost("hook", "sessionStart", input=cursor("sessionStart", sandbox, session_id="conv-1",
+                                                        is_background_agent=False, composer_mode="agent"))
+    assert r.rc == 0, r
+    out = json.loads(r.text)
+    assert set(out) == {"additional_context"}
+    con = sqlite3.connect(sandbox / ".roost" / "roost.db")
+    agent = con.execute("SELECT agent FROM sessions WHERE id = 'conv-1' AND vendor = 'cursor'").fetchone()[0]
+    assert agent.startswith("cursor-") and f"--agent {agent}" in out["additional_context"]
+    # later events of that conversation (conversation_id) are the same agent
+    roost_ok("--agent", "alice", "lock", "foo.txt")
+    r = run_roost("hook", "preToolUse", input=cursor("preToolUse", sandbox, tool_name="Write",
+                                                      tool_input={"file_path": "foo.txt"}))
+    assert "is held by alice" in json.loads(r.text)["agent_message"]
+    assert f"pre-tool cursor {agent}: denied" in (sandbox / ".roost" / "hook.log").read_text()
