@@ -250,6 +250,17 @@ def test_a_malformed_payload_is_allowed_silently_and_never_crashes_a_hook(db, sa
     assert con.execute("SELECT count(*) FROM agents").fetchone()[0] >= 0  # the database is intact
 
 
+@pytest.mark.parametrize("name,payload", MALFORMED, ids=[n for n, _ in MALFORMED])
+def test_a_malformed_payload_is_never_denied_even_with_leases_held(db, sandbox, name, payload):
+    # Leases inside the repository on the names these payloads use outside
+    # it (or not at all): a path outside the tree never matches a key in it.
+    for key in ("foo.txt", "etc/passwd", "etc/shadow", "tmp/", "f", "d/"):
+        assert run_roost("--agent", "alice", "lock", key).rc == 0
+    for event in ("PreToolUse", "BeforeTool", "preToolUse", "beforeShellExecution"):
+        r = hook(event, input=payload, env={"ROOST_AGENT": "bob"})
+        assert r.rc == 0 and r.out == b"", (event, r)
+
+
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_real_payload_runs_through_its_events_hook_without_error_and_allows(db, sandbox, path):
     from roost.hooks import map_event
