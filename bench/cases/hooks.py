@@ -5,7 +5,8 @@ The payloads are Claude Code's, as recorded (tests/fixtures/hooks), with
 the project moved to this checkout; stdin is a pipe (Codex, Copilot CLI;
 Claude Code and Gemini CLI hand hooks a socket, which the shell reads with
 its read builtin: about 0.3 ms more for a payload of a few KB)."""
-import json
+from __future__ import annotations
+
 import os
 import subprocess
 from pathlib import Path
@@ -22,7 +23,7 @@ def _roost(db: str, *args: str, stdin: bytes | None = None) -> subprocess.Comple
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ROOST_AGENT", "CLAUDE_", "GEMINI_"))}
     env.update(ROOST_HOME=str(REPO), ROOST_DB=db)
     return subprocess.run([str(REPO / "bin" / "roost"), *args], env=env, cwd=REPO, input=stdin,
-                          capture_output=True)
+                          capture_output=True, check=False)
 
 
 def _deny_setup(db: str, big: bool) -> None:

@@ -20,7 +20,8 @@ import os
 import sqlite3
 import sys
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from . import db as dbm
 from .text import sqltext
@@ -325,7 +326,7 @@ class HooksMixin:
         if prime is not None:
             try:
                 return head + "\n\n" + prime()["text"]
-            except Exception as e:  # a failing section must not cost the binding
+            except Exception as e:  # noqa: BLE001 (a failing section must not cost the binding)
                 return head + f"\n\n(`roost prime` failed: {type(e).__name__}; run it yourself.)"
         others = [a for a in r.agents() if a["agent"] != agent and a["state"] != "gone"]
         if others:

@@ -272,13 +272,13 @@ if [ "${{ROOST_GUARD:-}}" = warn ]; then
 fi
 echo 'roost guard: commit refused: message the holder, wait for the lease, or commit with ROOST_GUARD=warn (or --no-verify)' >&2
 exit 1
-""".encode("utf-8")
+""".encode()
 
 
 def git_hooks_dir(root: str) -> str | None:
     try:
         p = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-path", "hooks"],
-                           cwd=root, capture_output=True, text=True, timeout=30)
+                           cwd=root, capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return p.stdout.strip() if p.returncode == 0 and p.stdout.strip() else None
@@ -485,9 +485,8 @@ def uninstall(root: str, scope: str, home: str, dry_run: bool,
                 _write_atomic(path, new, os.stat(path).st_mode & 0o7777)
         out["edited"].append(path)
     for d in sorted(man["dirs"], key=len, reverse=True):
-        if os.path.isdir(d) and not os.listdir(d):
-            if not dry_run:
-                os.rmdir(d)
+        if not dry_run and os.path.isdir(d) and not os.listdir(d):
+            os.rmdir(d)
     if not dry_run:
         os.unlink(mpath)
     out["manifest"] = mpath  # type: ignore[assignment]
@@ -515,5 +514,15 @@ def ensure_database(root: str) -> str | None:
     return path
 
 
-__all__ = ["plan_install", "apply_install", "uninstall", "parse_vendors", "merge_config",
-           "unmerge_config", "guard_script", "roost_command", "VENDORS", "EVENTS"]
+__all__ = [
+    "EVENTS",
+    "VENDORS",
+    "apply_install",
+    "guard_script",
+    "merge_config",
+    "parse_vendors",
+    "plan_install",
+    "roost_command",
+    "uninstall",
+    "unmerge_config",
+]

@@ -255,7 +255,7 @@ def test_the_context_is_capped_and_the_rest_stays_unread(db, sandbox):
         roost_ok("--agent", "alice", "send", "bob", f"m{i} " + "z" * 2000)
     ctx = context_of(json.loads(as_bob("UserPromptSubmit", fixture("claude/UserPromptSubmit.json", sandbox), "claude").text))
     assert len(ctx) < 6000 + 1500
-    n = len(re.findall(r"^- #\d+ from alice", ctx, re.M))
+    n = len(re.findall(r"^- #\d+ from alice", ctx, re.MULTILINE))
     assert 1 <= n < 20 and f"{20 - n} more unread" in ctx
     con = sqlite3.connect(db)
     assert con.execute("SELECT count(*) FROM deliveries WHERE read_at IS NULL").fetchone()[0] == 20 - n

@@ -1,8 +1,6 @@
 """roost install."""
 from __future__ import annotations
 
-import os
-
 import click
 
 from ..cli import command
