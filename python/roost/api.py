@@ -19,6 +19,7 @@ from typing import Any
 from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
+from .progress import ProgressMixin
 from .text import sqltext
 
 SESSION_VARS = ("ROOST_SESSION", "CLAUDE_CODE_SESSION_ID", "GEMINI_SESSION_ID")
@@ -315,5 +316,5 @@ class _Tx:
         return self.cm.__exit__(et, ev, tb)
 
 
-class Roost(CoreMixin):
+class Roost(ProgressMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""
