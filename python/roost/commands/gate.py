@@ -56,6 +56,6 @@ def cli(g, epoch, round_, timeout, interval, check, strict):
     elif not g.quiet:
         lines = verdict_lines(f)
         if not check:
-            lines[0] += f" (after {f['waited']:g}s)" if f["safe"] else f" after {f['waited']:g}s"
+            lines[0] += f" (after {f['waited']:.1f}s)" if f["safe"] else f" after {f['waited']:.1f}s"
         click.echo("\n".join(lines))
     return rc
