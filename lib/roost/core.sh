@@ -172,7 +172,7 @@ _roost_ident() {
     _roost_me_sql="'$_roost_me'"
     return 0
   fi
-  for _roost_v in ROOST_SESSION CLAUDE_CODE_SESSION_ID GEMINI_SESSION_ID; do
+  for _roost_v in ROOST_SESSION CLAUDE_CODE_SESSION_ID GEMINI_SESSION_ID CODEX_SESSION_ID CODEX_THREAD_ID COPILOT_AGENT_SESSION_ID; do
     eval "_roost_sv=\${$_roost_v:-}"
     if [ -n "$_roost_sv" ]; then
       _roost_lit "$_roost_sv"

@@ -22,7 +22,11 @@ from .errors import RoostError, UsageError
 from .progress import ProgressMixin
 from .text import sqltext
 
-SESSION_VARS = ("ROOST_SESSION", "CLAUDE_CODE_SESSION_ID", "GEMINI_SESSION_ID")
+# The same order as _roost_ident in lib/roost/core.sh. Claude Code, Codex and
+# Copilot CLI export their session id to the agent's shell; Gemini CLI only
+# to hooks (GEMINI_SESSION_ID), so a hook passes it on as ROOST_SESSION.
+SESSION_VARS = ("ROOST_SESSION", "CLAUDE_CODE_SESSION_ID", "GEMINI_SESSION_ID", "CODEX_SESSION_ID",
+                "CODEX_THREAD_ID", "COPILOT_AGENT_SESSION_ID")
 
 
 def row(r: sqlite3.Row | None) -> dict[str, Any] | None:

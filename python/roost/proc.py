@@ -63,17 +63,41 @@ def _cmdline_words(pid: int) -> list[str]:
     return [w.decode("utf-8", "replace") for w in raw.split(b"\0") if w]
 
 
+# npm packages of the agent CLIs: a node process running a file inside one
+# of these is that CLI.
+_PACKAGES = ("/@anthropic-ai/claude-code/", "/@openai/codex/", "/@google/gemini-cli/",
+             "/@github/copilot/", "/@qwen-code/", "/opencode-ai/", "/@sourcegraph/amp/")
+
+
+def _names_agent(word: str) -> bool:
+    """True for an agent CLI's executable or entry script; strict, because a
+    short-lived process taken for the agent would make it look dead."""
+    w = word.lower()
+    if any(p in w for p in _PACKAGES):
+        return True
+    base = os.path.basename(w)
+    return any(base == n or base == n + ".js" or base == n + ".exe" for n in AGENT_NAMES)
+
+
 def _is_agent(pid: int, comm: str) -> bool:
+    """An agent CLI, recognised by its command line or executable: comm
+    alone is not enough (Copilot's native binary runs as 'MainThread',
+    Gemini CLI is 'node')."""
     name = comm.lower()
     if any(name == n or name.startswith(n + "-") for n in AGENT_NAMES):
         return True
-    if name in _INTERPRETERS or name.startswith("node"):
-        for w in _cmdline_words(pid)[1:3]:
-            base = os.path.basename(w).lower()
-            for n in AGENT_NAMES:
-                if base == n or base.startswith(n + ".") or f"/{n}/" in w.lower() or f"/{n}-cli/" in w.lower():
-                    return True
-    return False
+    words = _cmdline_words(pid)
+    if words and _names_agent(words[0]):
+        return True
+    if name in _INTERPRETERS or name.startswith("node") or (words and os.path.basename(words[0]) in _INTERPRETERS):
+        # node /usr/lib/node_modules/@google/gemini-cli/dist/index.js, node .../bin/gemini
+        for w in words[1:4]:
+            if not w.startswith("-") and _names_agent(w):
+                return True
+    try:
+        return _names_agent(os.readlink(f"/proc/{pid}/exe"))
+    except OSError:
+        return False
 
 
 def find_agent_process(start: int | None = None) -> tuple[int, str] | None:

@@ -110,3 +110,8 @@ SH
   run -0 shellcheck -x -s sh "$REPO_ROOT/bin/roost" "$REPO_ROOT/lib/roost.sh" "$REPO_ROOT"/lib/roost/*.sh \
     "$REPO_ROOT"/lib/roost/commands/*.sh "$REPO_ROOT/install.sh" "$REPO_ROOT/tests/run" "$REPO_ROOT/.ci/run"
 }
+
+@test "the control bytes core.sh relies on are intact (CR, unit separator, tab)" {
+  run -0 dash -c '. "$ROOST_HOME/lib/roost/core.sh"; printf "%s|%s|%s" "$_roost_cr" "$_roost_us" "$_roost_tab" | od -An -tx1'
+  [ "$(echo $output)" = "0d 7c 1f 7c 09" ]
+}
