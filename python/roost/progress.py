@@ -23,7 +23,7 @@ from typing import Any, Callable
 from .errors import Denied, UsageError
 
 DECISION_MAX = 65536  # bytes of one decision's text
-PRIME_CHARS = 7000    # ~2,000 tokens at 3.5 characters a token
+PRIME_CHARS = 6000    # ~2,000 tokens: ids, numbers and punctuation run near 3 characters a token
 ITEM_CHARS = 240      # one piece of agent text in prime, at most
 
 

@@ -380,8 +380,8 @@ def test_prime_fits_about_2000_tokens_by_default_and_says_what_it_left_out(db, r
         roost("--agent", f"p{i}", "heartbeat", "--epoch", str(i % 3))
     r = roost("--agent", "alice", "prime")
     assert r.rc == 0, r
-    assert len(r.text) <= 7000, len(r.text)
-    assert re.search(r"Left out to fit 7000 characters: .*\d+ decisions \(`roost decisions`\)", r.text), r.text
+    assert len(r.text) <= 6000, len(r.text)
+    assert re.search(r"Left out to fit 6000 characters: .*\d+ decisions \(`roost decisions`\)", r.text), r.text
     _block(r.text)
     j = roost("--agent", "alice", "prime", "--json").json()
     left = {x["section"]: x["count"] for x in j["left_out"]}

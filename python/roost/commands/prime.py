@@ -8,8 +8,8 @@ from ..text import emit_json, write_out
 
 
 @command("prime", epilog="Usage: roost prime [--max-chars N]")
-@click.option("--max-chars", type=click.IntRange(min=0), default=7000, show_default=True,
-              help="Size limit of the output (about 3.5 characters a token); at least 1200.")
+@click.option("--max-chars", type=click.IntRange(min=0), default=6000, show_default=True,
+              help="Size limit of the output (about 3 characters a token); at least 1200.")
 def cli(g, max_chars):
     """Everything an agent should know at the start of a session, as Markdown.
 
