@@ -10,10 +10,11 @@ from ..text import emit_json
 @command("status", epilog="Usage: roost status [--compact]")
 @click.option("--compact", is_flag=True, help="One line per section.")
 def cli(g, compact):
-    """The shared state for a person: agents with liveness and position,
-    leases, tasks by state, queues with overdue counts, unread counts,
-    recent decisions, the frontier (each part when its capability is
-    installed).
+    """The shared state for a person, one section per capability.
+
+    Agents with liveness and position, leases, tasks by state, queues with
+    overdue counts, unread counts, recent decisions, the frontier (each
+    part when its capability is installed). --compact: one line each.
 
     JSON: {"now", "db", "me", "agents", "decisions", "frontier", ...}: one
     key per section, the same data as `roost prime --json`'s "context".
