@@ -20,6 +20,7 @@ from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
 from .progress import ProgressMixin
+from .tasks import TasksMixin
 from .text import sqltext
 
 # The same order as _roost_ident in lib/roost/core.sh. Claude Code, Codex and
@@ -320,5 +321,5 @@ class _Tx:
         return self.cm.__exit__(et, ev, tb)
 
 
-class Roost(ProgressMixin, CoreMixin):
+class Roost(ProgressMixin, TasksMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""

@@ -76,3 +76,121 @@ CREATE VIEW agent_facts AS
          (a.dead_at IS NOT NULL) AS dead
   FROM agents a
 /* agent_facts(id,role,team,registered_at,last_seen,pid,pid_start,host,ended_at,dead_at,epoch,round,active_window,gone_window,ended,dead) */;
+CREATE TABLE queues (
+  name        TEXT PRIMARY KEY NOT NULL,
+  handler     TEXT NOT NULL,           -- AGENT or role:R: new tasks are offered to it
+  sla         INTEGER,                 -- response-time target in seconds; NULL: none
+  escalate_to TEXT,                    -- AGENT or role:R; NULL: the task_notify setting
+  created_by  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  CHECK (name GLOB '[A-Za-z0-9]*' AND length(name) BETWEEN 1 AND 64
+         AND name NOT GLOB '*[^A-Za-z0-9._-]*')
+) WITHOUT ROWID;
+CREATE TABLE tasks (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  title        TEXT NOT NULL,
+  body         TEXT,
+  priority     INTEGER NOT NULL DEFAULT 0,     -- higher first
+  status       TEXT NOT NULL DEFAULT 'open'
+               CHECK (status IN ('open', 'claimed', 'done', 'blocked', 'stuck', 'cancelled')),
+  for_target   TEXT,                           -- AGENT or role:R; NULL: anyone
+  queue        TEXT REFERENCES queues(name),
+  holder       TEXT REFERENCES agents(id),
+  claimed_at   INTEGER,
+  lease_secs   INTEGER,
+  waiting      INTEGER NOT NULL DEFAULT 0,     -- dependencies not yet done (kept by triggers)
+  attempts     INTEGER NOT NULL DEFAULT 0,     -- claims, reclaims included
+  reclaims     INTEGER NOT NULL DEFAULT 0,     -- claims taken from a gone or expired holder
+  created_by   TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  offered_at   INTEGER NOT NULL,               -- since when it waits for a taker (queue target)
+  escalated_at INTEGER,                        -- set once, never cleared
+  note         TEXT,                           -- done --note
+  reason       TEXT,                           -- block --reason
+  CHECK ((status = 'claimed') = (holder IS NOT NULL))
+);
+CREATE INDEX tasks_ready ON tasks(for_target, priority DESC, id)
+  WHERE status = 'open' AND waiting = 0;
+CREATE INDEX tasks_held ON tasks(holder, lease_secs, reclaims, waiting, priority, for_target,
+                                 queue, escalated_at, offered_at) WHERE status = 'claimed';
+CREATE INDEX tasks_sla ON tasks(queue, offered_at)
+  WHERE queue IS NOT NULL AND escalated_at IS NULL AND status = 'open' AND waiting = 0;
+CREATE TABLE task_deps (
+  task  INTEGER NOT NULL REFERENCES tasks(id),
+  after INTEGER NOT NULL REFERENCES tasks(id),
+  PRIMARY KEY (task, after),
+  CHECK (task != after)
+) WITHOUT ROWID;
+CREATE INDEX task_deps_after ON task_deps(after, task);
+CREATE TABLE task_files (
+  task INTEGER NOT NULL REFERENCES tasks(id),
+  path TEXT NOT NULL,
+  PRIMARY KEY (task, path)
+) WITHOUT ROWID;
+CREATE INDEX events_task_history ON events(target, seq) WHERE kind GLOB 'task.*';
+CREATE TRIGGER task_deps_insert AFTER INSERT ON task_deps
+BEGIN
+  UPDATE tasks SET waiting = waiting + 1
+   WHERE id = NEW.task AND (SELECT status FROM tasks WHERE id = NEW.after) != 'done';
+END;
+CREATE TRIGGER tasks_done_moves_dependents AFTER UPDATE OF status ON tasks
+WHEN (OLD.status = 'done') != (NEW.status = 'done')
+BEGIN
+  UPDATE tasks
+     SET waiting = waiting + CASE WHEN NEW.status = 'done' THEN -1 ELSE 1 END,
+         offered_at = CASE WHEN NEW.status = 'done' AND waiting = 1
+                           THEN max(offered_at, NEW.updated_at) ELSE offered_at END
+   WHERE id IN (SELECT task FROM task_deps WHERE after = NEW.id);
+END;
+CREATE VIEW task_notice(actor, target, body, at) AS
+  SELECT NULL, NULL, NULL, NULL WHERE 0
+/* task_notice(actor,target,body,at) */;
+CREATE TRIGGER task_notice_insert INSTEAD OF INSERT ON task_notice
+BEGIN
+  INSERT INTO emit(agent, kind, target, body, at)
+    SELECT NEW.actor, 'notice', a.id, NEW.body, NEW.at FROM agents a
+     WHERE a.id = NEW.target
+        OR (NEW.target GLOB 'role:*' AND a.role = substr(NEW.target, 6))
+        OR (NEW.target GLOB 'team:*' AND a.team = substr(NEW.target, 6))
+     ORDER BY a.id;
+  INSERT INTO emit(agent, kind, target, body, at)
+    SELECT NEW.actor, 'notice', NEW.target, NEW.body, NEW.at
+     WHERE NOT EXISTS (SELECT 1 FROM agents a
+                        WHERE a.id = NEW.target
+                           OR (NEW.target GLOB 'role:*' AND a.role = substr(NEW.target, 6))
+                           OR (NEW.target GLOB 'team:*' AND a.team = substr(NEW.target, 6)));
+END;
+CREATE VIEW task_json(id, json) AS
+  SELECT t.id, json_object(
+    'id', 'T-' || t.id,
+    'title', t.title,
+    'body', t.body,
+    'priority', t.priority,
+    'status', t.status,
+    'ready', json(CASE WHEN t.status = 'open' AND t.waiting = 0 THEN 'true' ELSE 'false' END),
+    'for', t.for_target,
+    'queue', t.queue,
+    'holder', t.holder,
+    'claimed_at', t.claimed_at,
+    'lease_until', CASE WHEN t.status = 'claimed'
+                        THEN (SELECT a.last_seen FROM agents a WHERE a.id = t.holder) + t.lease_secs END,
+    'after', json((SELECT json_group_array('T-' || d.after)
+                     FROM (SELECT after FROM task_deps WHERE task = t.id ORDER BY after) d)),
+    'waiting_on', json((SELECT json_group_array('T-' || d.after)
+                          FROM (SELECT x.after FROM task_deps x JOIN tasks y ON y.id = x.after
+                                 WHERE x.task = t.id AND y.status != 'done' ORDER BY x.after) d)),
+    'files', json((SELECT json_group_array(f.path)
+                     FROM (SELECT path FROM task_files WHERE task = t.id ORDER BY path) f)),
+    'attempts', t.attempts,
+    'reclaims', t.reclaims,
+    'created_by', t.created_by,
+    'created_at', t.created_at,
+    'updated_at', t.updated_at,
+    'offered_at', t.offered_at,
+    'escalated_at', t.escalated_at,
+    'note', t.note,
+    'reason', t.reason)
+  FROM tasks t
+/* task_json(id,json) */;
