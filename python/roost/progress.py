@@ -155,14 +155,17 @@ class ProgressMixin:
         """The shared state, a key per section (see SECTIONS): identity and
         position, agents, decisions, frontier, and the sections installed
         capabilities add. A section whose tables do not exist is left out."""
-        with self.tx() as now:
-            cx = _Cx(self, now, {"decisions": decisions})
-            cx.frontier = self._frontier(now, None, None, strict)
-            out: dict[str, Any] = {"now": now, "db": self.path}
-            for sec in SECTIONS:
-                v = sec.data(cx)
-                if v is not None:
-                    out[sec.key] = v
+        with self.tx() as now:  # records the caller as seen, and dead pids as dead
+            f = self._frontier(now, None, None, strict)
+        # Sections read after it: a section may call its capability's API,
+        # which opens transactions of its own (board upkeep, for one).
+        cx = _Cx(self, now, {"decisions": decisions})
+        cx.frontier = f
+        out: dict[str, Any] = {"now": now, "db": self.path}
+        for sec in SECTIONS:
+            v = sec.data(cx)
+            if v is not None:
+                out[sec.key] = v
         return out
 
     def onboard(self) -> dict[str, Any]:
@@ -218,9 +221,10 @@ def _decision_text(body: str | None) -> str:
 
 # -- sections -----------------------------------------------------------------
 #
-# A section is one part of the shared picture. `data` reads it inside the
-# context transaction (None when its tables are missing: cx.has(...)); the
-# other methods render that data for prime (agent-facing Markdown, agent
+# A section is one part of the shared picture. `data` reads it (None when
+# its tables are missing: cx.has(...)), after the transaction that recorded
+# the caller and any dead processes, so it may call its capability's API;
+# the other methods render that data for prime (agent-facing Markdown, agent
 # text through untrusted()) and for status (person-facing text, agent text
 # through one_line()). A capability adds a Section subclass to SECTIONS.
 
@@ -397,10 +401,86 @@ class FrontierSection(Section):
                          for p in d["positions"][1:]]
 
 
+class TasksSection(Section):
+    """The task board (issue 5): yours, the ready ones, counts by state,
+    who works on what, queues with overdue counts."""
+    key = "tasks"
+    READY = 10
+
+    def data(self, cx: _Cx) -> dict[str, Any] | None:
+        if not cx.has("tasks", "queues"):
+            return None
+        r, c, me = cx.r, cx.conn, cx.me
+        overdue: dict[str, int] = {}
+        for t in r.queue_check(overdue=True):  # runs the board upkeep first
+            overdue[t["queue"]] = overdue.get(t["queue"], 0) + 1
+        # The same filter and order as task_list(ready=True), with a limit.
+        ready_where = ("status = 'open' AND waiting = 0 AND (:me IS NULL OR for_target IS NULL "
+                       "OR for_target = :me OR for_target = (SELECT 'role:' || role FROM agents WHERE id = :me))")
+        ready = [dict(x) for x in c.execute(
+            "SELECT 'T-' || id AS id, title, priority, queue FROM tasks WHERE " + ready_where
+            + f" ORDER BY priority DESC, id LIMIT {self.READY}", {"me": me})]
+        n_ready = c.execute("SELECT count(*) FROM tasks WHERE " + ready_where, {"me": me}).fetchone()[0]
+        claimed = [dict(x) for x in c.execute(
+            "SELECT 'T-' || id AS id, title, holder, queue, priority FROM tasks "
+            "WHERE status = 'claimed' ORDER BY id")]
+        counts = {st: 0 for st in ("open", "claimed", "done", "blocked", "stuck", "cancelled")}
+        counts.update({k: v for k, v in c.execute("SELECT status, count(*) FROM tasks GROUP BY status")})
+        queues = r._queues()
+        for q in queues:
+            q["overdue"] = overdue.get(q["name"], 0)
+        return {"counts": counts, "ready_count": n_ready, "ready": ready,
+                "mine": [t for t in claimed if me and t["holder"] == me],
+                "claimed": claimed, "queues": queues}
+
+    def count(self, d, cx):
+        return (f"{d['ready_count']} ready task{'s' * (d['ready_count'] != 1)}"
+                + (f", {len(d['mine'])} claimed by you" if d["mine"] else ""))
+
+    def peer_notes(self, d, cx):
+        out: dict[str, list[tuple[str, str]]] = {}
+        for t in d["claimed"]:
+            out.setdefault(t["holder"], []).append(("working on", f"{t['id']} {t['title']}"))
+        return out
+
+    def parts(self, d, cx):
+        mine = [f"- {t['id']}: {untrusted(t['title'])}" for t in d["mine"]]
+        ready = [f"- {t['id']} (priority {t['priority']}): {untrusted(t['title'])}" for t in d["ready"]]
+        return [Part("your tasks", "Your tasks (claimed)", mine, len(mine), "roost task list --mine"),
+                Part("ready tasks", "Ready tasks (roost claim takes the first)", ready, d["ready_count"],
+                     "roost task list --ready")]
+
+    def status(self, d, cx, compact):
+        n = d["counts"]
+        head = (f"tasks: {n['open']} open ({d['ready_count']} ready), {n['claimed']} claimed, "
+                f"{n['done']} done, {n['blocked']} blocked, {n['stuck']} stuck, {n['cancelled']} cancelled")
+        lines = [head]
+        if not compact:
+            lines += [f"  {t['id']} {_line(t['holder'])}: {_line(t['title'], 80)}" for t in d["claimed"][:20]]
+            if len(d["claimed"]) > 20:
+                lines.append(f"  ... {len(d['claimed']) - 20} more claimed (roost task list --status claimed)")
+        if d["queues"]:
+            qs = [f"{q['name']} {q['open']} open, {q['overdue']} overdue" for q in d["queues"]]
+            if compact:
+                lines.append("queues: " + "; ".join(qs))
+            else:
+                lines.append(f"queues: {len(d['queues'])}")
+                lines += [f"  {q['name']}: handler {_line(q['handler'])}, {q['open']} open, {q['claimed']} claimed, "
+                          f"{q['overdue']} overdue" + (f" (target {_span(q['sla'])})" if q["sla"] else "")
+                          for q in d["queues"]]
+        return lines
+
+
+def _span(s: int) -> str:
+    from .text import span
+    return span(s)
+
+
 # The picture, in order. A capability adds its Section here.
 SECTIONS: list[Section] = [
     MeSection(),
     AgentsSection(),
+    TasksSection(),
     DecisionsSection(),
     FrontierSection(),
 ]

@@ -2,6 +2,17 @@
 decision, and agree through the frontier that an epoch is finished."""
 
 
+CAST = ("alice", "bob", "carol")
+
+
+def _others(scene):
+    """Live agents from earlier scenes: they take part in the epoch too."""
+    import json
+    p = scene.run(None, "agents", "--json", show=False)
+    rows = json.loads(p.stdout or b'{"agents": []}')["agents"]
+    return [a["agent"] for a in rows if a["state"] != "gone" and a["agent"] not in CAST]
+
+
 def play(scene):
     scene.say("""Progress. Each agent reports its working position, a pointstamp
 (epoch, round), with its heartbeat. Pointstamps order like (1, 5) before
@@ -10,12 +21,21 @@ before it is finished everywhere.""")
     scene.run("alice", "heartbeat", "--epoch", "1")
     scene.run("bob", "heartbeat", "--epoch", "1")
     scene.run("carol", "heartbeat", "--epoch", "1", "--round", "2")
+    others = _others(scene)
+    if others:
+        scene.say(f"{', '.join(others)} are here too and work on epoch 1 as well:")
+        for a in others:
+            scene.run(a, "heartbeat", "--epoch", "1", "--quiet")
     scene.say("Alice records a decision the others should follow; it is an event in the log:")
     scene.run("alice", "decide", "epoch 1 is the parser; epoch 2 the code generator")
     scene.say("Alice is done with epoch 1 and moves on. Is epoch 1 finished? Not while"
-              " bob and carol are still in it (exit 2 names them):")
+              " anyone live is still in it (exit 2 names each blocker; gone agents never block):")
     scene.run("alice", "heartbeat", "--epoch", "2")
     scene.run("alice", "frontier", "--epoch", "1", expect=2)
+    if others:
+        scene.say(f"{', '.join(others)} finish their part and move on to epoch 2:")
+        for a in others:
+            scene.run(a, "heartbeat", "--epoch", "2", "--quiet")
     scene.say("Carol starts a fresh session and asks for the whole picture; what other agents"
               " wrote is fenced off as data, never instructions:")
     scene.run("carol", "prime", "--max-chars", "1800")
