@@ -255,7 +255,9 @@ SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1)
 
 # _roost_run: make sure the database exists, run the script with the one
 # sqlite3 process roost starts, print data to stdout and the status
-# message to stderr, and return the status.
+# message to stderr, and return the status. With _roost_keep set, the data
+# and the status message are left in _roost_data and _roost_msg instead,
+# for a command that looks at them before printing (a slow path).
 _roost_run() {
   [ -n "${ROOST_DUMP_SQL:-}" ] && command printf "%s\n" "$_roost_s" > "$ROOST_DUMP_SQL"
   if [ ! -f "$_roost_db" ]; then
@@ -270,8 +272,14 @@ _ROOST_EOF_
       _roost_t=${_roost_o##*"$_roost_us"}
       _roost_t=${_roost_t%%"$_roost_nl"*}
       _roost_o=${_roost_o%"$_roost_us"*}
-      [ -n "$_roost_o" ] && command printf '%s' "$_roost_o"
       _roost_rc=${_roost_t%%"$_roost_tab"*}
+      if [ -n "${_roost_keep:-}" ]; then
+        _roost_data=$_roost_o _roost_msg=
+        [ "$_roost_rc" != "$_roost_t" ] && _roost_msg=${_roost_t#*"$_roost_tab"}
+        unset _roost_o _roost_t _roost_s
+        return "$_roost_rc"
+      fi
+      [ -n "$_roost_o" ] && command printf '%s' "$_roost_o"
       [ "$_roost_rc" != "$_roost_t" ] && _roost_err "$_roost_cmd" "${_roost_t#*"$_roost_tab"}"
       unset _roost_o _roost_t _roost_s
       return "$_roost_rc"

@@ -19,6 +19,7 @@ from typing import Any
 from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
+from .leases import LeasesMixin
 from .progress import ProgressMixin
 from .tasks import TasksMixin
 from .text import sqltext
@@ -325,5 +326,5 @@ class _Tx:
         return self.cm.__exit__(et, ev, tb)
 
 
-class Roost(ProgressMixin, TasksMixin, CoreMixin):
+class Roost(ProgressMixin, TasksMixin, LeasesMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""

@@ -188,8 +188,14 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
+# Internal commands that shell-owned commands hand a slow path to speak
+# under the public command's name.
+_INTERNAL = {"_claimfiles": "claim", "_lockwait": "lock"}
+
+
 def _err(cmd: str, msg: str) -> None:
     from .text import clean
+    cmd = _INTERNAL.get(cmd, cmd)
     sys.stderr.write(f"roost: {cmd or 'roost'}: {clean(msg)}\n")
 
 

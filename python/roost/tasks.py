@@ -46,24 +46,13 @@ def task_num(tid: Any) -> int:
 
 
 def canonical_path(path: str, root: str, cwd: str | None = None) -> str:
-    """A file's key relative to ROOT: relative paths are taken from cwd,
-    '.' and '..' resolved, symlinks followed; the file need not exist. A
-    trailing '/' (a folder) is kept. Outside ROOT: UsageError (64).
-
-    Stand-in until the leases module's canonicalizer is merged; keys are
-    meant to be the same as leases use."""
-    if not isinstance(path, str) or not path or "\0" in path:
+    """A file's key, exactly as a lease on it would have (roost.leases.canonical):
+    relative to ROOT, '.'/'..' resolved, symlinks followed, a trailing '/'
+    for a folder; the file need not exist. Outside ROOT: UsageError (64)."""
+    from .leases import canonical
+    if not isinstance(path, str):
         raise UsageError(f"bad file path {path!r}")
-    folder = path.endswith("/")
-    full = path if os.path.isabs(path) else os.path.join(cwd or os.getcwd(), path)
-    real = os.path.realpath(full)
-    base = os.path.realpath(root)
-    rel = os.path.relpath(real, base)
-    if rel == os.curdir:
-        raise UsageError(f"file path {path!r} names the whole repository ({base})")
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
-        raise UsageError(f"file path {path!r} is outside the repository root {base}")
-    return rel + ("/" if folder else "")
+    return canonical(path, root=root, cwd=cwd)[1]
 
 
 def _sql(name: str) -> list[str]:
@@ -277,11 +266,16 @@ class TasksMixin:
 
     # -- claiming ---------------------------------------------------------------
 
-    def claim(self, tid: Any = None, *, lease: Any = None, dry_run: bool = False) -> dict[str, Any]:
+    def claim(self, tid: Any = None, *, lease: Any = None, dry_run: bool = False,
+              lock_files: bool = False) -> dict[str, Any]:
         """Claim task `tid`, or the next ready task. Returns the task with
         'reclaimed_from'. Denied (2) when nothing is ready or the task is held
         by a live agent (or waiting, done, blocked, stuck, cancelled);
-        UsageError (64) for no such task. The same SQL as `roost claim`."""
+        UsageError (64) for no such task. The same SQL as `roost claim`.
+
+        lock_files: also lease every file of the task, in the same
+        transaction: all or none, and when one is held by another live agent
+        nothing is taken (Denied, the claim rolled back too)."""
         want = None if tid is None else task_num(tid)
         secs = self._lease(lease)
         host = proc.host()
@@ -313,9 +307,25 @@ class TasksMixin:
                 ctx = dict(c.execute("SELECT k, v FROM roost_ctx WHERE k IN ('task', 'own', 'prev')").fetchall())
                 out = self._task_json(ctx.get("task") or ctx.get("own"))
                 out["reclaimed_from"] = ctx.get("prev")
+                if lock_files and out.get("files"):
+                    out["leases"] = self._lock_task_files(out, now)
         if err is not None:
             raise err
         return out
+
+    def _lock_task_files(self, task: dict[str, Any], now: int) -> dict[str, Any]:
+        """Inside the claim's transaction: lease the task's files with the
+        leases' own SQL; a denial raises and rolls the claim back."""
+        reqs = [self.lease_key(k, cwd=self.root) for k in task["files"]]
+        p = self._lease_params(now, reason=f"{task['id']}: {task['title']}"[:200])
+        self._lease_prepare(p, reqs)
+        if not self._lease_fast(p):
+            self._lease_match(p, now)
+            self._lease_run("lock", p)
+        err = self._lease_err()
+        if err is not None:
+            raise Denied(f"{task['id']} not claimed, nothing taken: its files are held: {err}")
+        return {"granted": [k for _, k in reqs]}
 
     # -- finishing, blocking, giving back --------------------------------------
 

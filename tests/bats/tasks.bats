@@ -98,9 +98,7 @@ runs() { wc -l < "$BATS_TEST_TMPDIR/$1.count" | tr -d ' '; }
   [[ "$output" == '{"id":"T-2","title":"second task",'*'"holder":"bob",'*'"reclaimed_from":null}' ]]
 }
 
-@test "claim refuses --lock-files, bad leases and bad ids with 64 and says why" {
-  run -64 --separate-stderr roost --agent bob claim --lock-files
-  [[ "$stderr" == *"--lock-files needs file leases"* ]]
+@test "claim refuses bad leases and bad ids with 64 and says why" {
   run -64 --separate-stderr roost --agent bob claim --lease 5x
   [[ "$stderr" == *"bad duration for --lease"* ]]
   run -64 --separate-stderr roost --agent bob claim "T-1'; DROP TABLE tasks; --"

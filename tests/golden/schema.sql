@@ -76,6 +76,42 @@ CREATE VIEW agent_facts AS
          (a.dead_at IS NOT NULL) AS dead
   FROM agents a
 /* agent_facts(id,role,team,registered_at,last_seen,pid,pid_start,host,ended_at,dead_at,epoch,round,active_window,gone_window,ended,dead) */;
+CREATE TABLE lease_waits (
+  id         INTEGER PRIMARY KEY,
+  agent      TEXT NOT NULL REFERENCES agents(id),
+  ts         INTEGER NOT NULL,      -- Lamport time of the request (its lease.wait event)
+  asked      INTEGER NOT NULL,      -- unix time of the request
+  until      INTEGER NOT NULL,      -- the waiter gives up at this time
+  ttl        INTEGER NOT NULL,      -- length of the leases once granted
+  reason     TEXT,
+  pid        INTEGER,               -- the waiting process, to drop it when it dies
+  pid_start  TEXT,
+  host       TEXT
+);
+CREATE INDEX lease_waits_agent ON lease_waits(agent);
+CREATE TABLE lease_clock (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  t  INTEGER NOT NULL
+);
+CREATE TABLE leases (
+  id      INTEGER PRIMARY KEY,
+  kind    TEXT NOT NULL CHECK (kind IN ('file', 'dir', 'glob', 'resource')),
+  key     TEXT NOT NULL CHECK (length(CAST(key AS BLOB)) > 0),
+  base    TEXT NOT NULL,
+  holder  TEXT NOT NULL REFERENCES agents(id),
+  shared  INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),
+  reason  TEXT,
+  since   INTEGER NOT NULL,
+  until   INTEGER NOT NULL,
+  ttl     INTEGER NOT NULL,       -- what renew extends by when given no --ttl
+  ts      INTEGER NOT NULL,       -- Lamport time of the grant (or of the request, when waiting)
+  wait    INTEGER REFERENCES lease_waits(id) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX leases_held ON leases(key, kind, holder) WHERE wait IS NULL;
+CREATE INDEX leases_key ON leases(key, kind);
+CREATE INDEX leases_base ON leases(base, kind);
+CREATE INDEX leases_holder ON leases(holder, wait);
+CREATE INDEX leases_wait ON leases(wait) WHERE wait IS NOT NULL;
 CREATE TABLE queues (
   name        TEXT PRIMARY KEY NOT NULL,
   handler     TEXT NOT NULL,           -- AGENT or role:R: new tasks are offered to it

@@ -118,11 +118,11 @@ def test_claiming_your_own_task_again_keeps_it_and_can_set_a_new_lease(db, roost
     assert [k for _, _, k in kinds(db, "task.renew")] == [{"lease": 7200}]
 
 
-def test_claim_refuses_bad_ids_unknown_tasks_bad_leases_and_lock_files(db, roost, api, now):
+def test_claim_refuses_bad_ids_unknown_tasks_and_bad_leases(db, roost, api, now):
     api("alice").task_add("x")
     for args, msg in [(["T-x"], "bad task id"), (["T-99"], "no such task T-99"),
                       (["--lease", "soon"], "bad duration"), (["--lease", "0"], "longer than 0s"),
-                      (["--lock-files"], "needs file leases"), (["1", "2"], "unexpected argument"),
+                      (["1", "2"], "unexpected argument"),
                       (["--bogus"], "unknown option")]:
         r = roost("claim", *args, agent="bob")
         assert r.rc == 64, (args, r)
@@ -446,9 +446,12 @@ def test_file_paths_are_stored_as_one_canonical_key_relative_to_root(db, roost, 
     r = roost("task", "add", "from below", "--file", "../src/a.py", "--file", "new/dir/", "--json",
               agent="a", cwd=str(sandbox / "sub"))
     assert r.rc == 0 and r.json()["files"] == ["src/a.py", "sub/new/dir/"], r
-    for bad in ("../../etc/passwd", "/etc/passwd", ".", "src/../.."):
+    for bad in ("../../etc/passwd", "/etc/passwd", "src/../.."):
         r = roost("task", "add", "bad", "--file", bad, agent="a")
         assert r.rc == 64, (bad, r)
+    # the whole tree is a folder key, as a lease on it would be
+    r = roost("task", "add", "everything", "--file", ".", "--json", agent="a")
+    assert r.rc == 0 and r.json()["files"] == ["./"], r
 
 
 def test_task_show_has_the_history_and_task_list_filters(db, roost, api, now):
@@ -563,3 +566,35 @@ def test_every_task_command_has_help_with_exit_codes_and_is_in_the_docs(roost):
         assert r.rc == 0, (cmd, r)
         assert "Exit codes:" in r.text and "Usage:" in r.text, cmd
         assert "roost " + " ".join(cmd) in text, cmd
+
+
+def test_claim_lock_files_takes_the_task_and_its_file_leases_together(db, roost, api, now):
+    api("alice").task_add("edit the parser", files=["src/parser.py", "docs/"])
+    r = roost("claim", "--lock-files", "--json", agent="bob")
+    assert r.rc == 0, r
+    assert r.json()["holder"] == "bob" and sorted(r.json()["leases"]["granted"]) == ["docs/", "src/parser.py"]
+    held = {(x["key"], x["holder"]) for x in api().locks()["leases"]}
+    assert held == {("src/parser.py", "bob"), ("docs/", "bob")}
+
+
+def test_claim_lock_files_takes_nothing_when_one_file_is_held(db, roost, api, now):
+    api("alice").task_add("edit the parser", files=["src/parser.py", "docs/"])
+    assert roost("lock", "docs/guide.md", agent="carol").rc == 0  # inside the folder
+    r = roost("claim", "--lock-files", agent="bob")
+    assert r.rc == 2, r
+    assert r.err.startswith("roost: claim: T-1 not claimed, nothing taken") and "carol" in r.err, r
+    t = api().task_show("T-1")
+    assert t["status"] == "open" and t["holder"] is None
+    assert {x["holder"] for x in api().locks()["leases"]} == {"carol"}
+    assert roost("log", "--json", "--kind", "task.claim").json()["events"] == []
+    # once carol lets go, the same claim succeeds
+    assert roost("unlock", "docs/guide.md", agent="carol").rc == 0
+    assert roost("claim", "T-1", "--lock-files", agent="bob").rc == 0
+
+
+def test_claim_lock_files_dry_run_writes_nothing(db, roost, api, now):
+    api("alice").task_add("edit", files=["a.py"])
+    r = roost("claim", "--lock-files", "--dry-run", agent="bob")
+    assert r.rc == 0, r
+    assert api().task_show("T-1")["status"] == "open"
+    assert api().locks()["leases"] == []

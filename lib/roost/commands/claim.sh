@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # Summary: Claim the next ready task, or the task ID
-# Usage: roost claim [ID] [--lease DURATION] [--dry-run] [--json] [--quiet]
+# Usage: roost claim [ID] [--lease DURATION] [--lock-files] [--dry-run] [--json] [--quiet]
 #
 # Without ID, takes the next ready task: not done, not held by a live
 # claim, all its dependencies done, addressed to you, your role or anyone;
@@ -26,6 +26,11 @@
 # "created_by", "created_at", "updated_at", "offered_at", "escalated_at",
 # "note", "reason", "reclaimed_from"}
 #
+# --lock-files also takes leases on the task's files (its --file paths):
+# all or none, in the same transaction as the claim; when one is held by
+# another live agent, nothing is taken (exit 2) and the task stays on the
+# board.
+#
 # Exit codes: 0 claimed (or already yours); 2 nothing ready, or the task
 # is held by a live agent, waiting on dependencies, done, blocked, stuck
 # or cancelled; 64 bad arguments, no identity, or no such task; 75 busy;
@@ -46,8 +51,19 @@ _roost_cmd_claim() {
         _roost_lease=$_roost_r ;;
       --dry-run) _roost_dry=1; shift ;;
       --lock-files)
-        # File leases (issue 4) are not part of this build yet.
-        _roost_usage "--lock-files needs file leases, which this roost does not have yet"; return ;;
+        # Claim and lease the task's files in one transaction: the slow
+        # path, in Python, which runs the claim SQL and the leases' SQL.
+        shift
+        set -- _claimfiles "$@"
+        [ "$_roost_tid" = NULL ] || set -- "$@" "T-$_roost_tid"
+        [ "$_roost_lease" != NULL ] && set -- "$@" --lease "$_roost_lease"
+        [ -n "$_roost_dry" ] && set -- "$@" --dry-run
+        [ -n "$_roost_opt_json" ] && set -- "$@" --json
+        [ -n "$_roost_opt_quiet" ] && set -- "$@" --quiet
+        [ -n "$_roost_opt_agent" ] && set -- "$@" --agent "$_roost_opt_agent"
+        unset _roost_o2 _roost_tid _roost_lease _roost_dry _roost_v
+        _roost_python --db "$_roost_db" "$@"
+        return ;;
       --) shift
         if [ "$#" -gt 0 ] && [ "$_roost_tid" = NULL ]; then
           _roost_task_id "$1" || return; _roost_tid=$_roost_r; shift

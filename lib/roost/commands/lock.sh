@@ -1,0 +1,179 @@
+# shellcheck shell=sh
+# Summary: Lease files, folders, globs or resources before changing them (all or none)
+# Usage: roost lock PATH... [--resource NAME]... [--ttl DURATION] [--reason TEXT]
+#                  [--wait DURATION] [--shared] [--json] [--quiet]
+#        roost lock --check PATH... [--resource NAME]... [--shared] [--json] [--quiet]
+#
+# Takes every named lease or none of them, and prints what was granted and
+# until when. A lease you already hold is extended. PATH is made canonical
+# (relative to the current directory, '.', '..' and symlinks resolved,
+# relative to ROOT; outside ROOT is refused); a PATH ending in / (or naming
+# a directory) leases the folder and everything below it; a PATH with * ?
+# or [ is a glob (* and ? stay within a folder, ** spans folders).
+# --resource NAME leases a name that is not a file (exact match).
+#
+#   --ttl DURATION   how long (90s, 15m, 2h, 1d or seconds; default: the
+#                    lease_ttl setting, at most lease_max_ttl)
+#   --reason TEXT    shown to whoever is denied
+#   --wait DURATION  when denied, queue and wait up to DURATION: requests
+#                    are served in the order they were made (Lamport order,
+#                    then agent id); nobody gets ahead of an earlier waiter
+#   --shared         a shared lease: compatible with other shared leases,
+#                    not with an exclusive one
+#   --check          take nothing: report who holds each PATH
+#
+# A lease whose holder is gone (process dead, session ended, not seen for
+# gone_window) or whose time ran out is taken over, and the log says so.
+#
+# JSON: {"agent", "granted": [{"key", "kind", "shared", "since", "until",
+# "reason"}], "conflicts": [{"key", "held", "kind", "holder", "shared",
+# "queued", "reason", "since", "until", "state"}]}; with --check:
+# {"free", "checked": [{"key", "kind", "status", "holder", "held",
+# "shared", "reason", "since", "until", "state"}]}
+#
+# Exit codes: 0 granted (--check: free or yours); 2 denied, or the wait ran
+# out (--check: held by another); 64 bad arguments, a path outside ROOT, or
+# no identity; 69 --wait without Python; 75 busy; 78 database needs
+# migrating or is not roost's.
+_roost_cmd_lock() {
+  . "$ROOST_HOME/lib/roost/leases.sh"
+  _roost_lease_reset
+  _roost_lcheck=0 _roost_lttl=NULL _roost_lreason=NULL _roost_lwait=0 _roost_lshared=0
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+      --check) _roost_lcheck=1 ;;
+      --shared) _roost_lshared=1 ;;
+      --ttl|--reason|--wait|--resource)
+        if [ "$#" -lt 2 ]; then _roost_usage "$1 needs a value"; return; fi
+        _roost_lease_opt "$1" "$2" || return
+        shift ;;
+      --ttl=*|--reason=*|--wait=*|--resource=*) _roost_lease_opt "${1%%=*}" "${1#*=}" || return ;;
+      --)
+        shift
+        for _roost_a in "$@"; do _roost_lease_add path "$_roost_a" || return; done
+        break ;;
+      -?*) _roost_usage "unknown option $1"; return ;;
+      *) _roost_lease_add path "$1" || return ;;
+    esac
+    shift
+  done
+  if [ "$_roost_lnreq" -eq 0 ]; then
+    _roost_usage "which paths? give at least one PATH or --resource NAME"
+    return
+  fi
+  _roost_lwpid=NULL _roost_lwstart=NULL _roost_lhost=NULL
+  if [ "$_roost_lcheck" = 1 ]; then
+    _roost_lwait=0
+  elif [ "$_roost_lwait" != 0 ]; then
+    if ! command -v "$_roost_py" >/dev/null 2>&1; then
+      _roost_err lock "--wait needs python3: install Python 3.9 or newer (or set ROOST_PYTHON)"
+      return 69
+    fi
+    # The waiting process, so that others can drop its request if it dies.
+    if { IFS= read -r _roost_a < /proc/self/stat; } 2>/dev/null; then
+      _roost_lwpid=${_roost_a%% *}
+      _roost_a=${_roost_a##*) }
+      # shellcheck disable=SC2086 # split the stat fields on purpose
+      set -- $_roost_a
+      if [ "$#" -ge 20 ] && _roost_uint "$_roost_lwpid"; then
+        shift 19
+        _roost_lit "$1"; _roost_lwstart=$_roost_r
+        _roost_hostname; _roost_lit "$_roost_host"; _roost_lhost=$_roost_r
+      else
+        _roost_lwpid=NULL
+      fi
+    fi
+  fi
+  _roost_ldead= _roost_lwaitid=NULL
+  _roost_lock_script
+  _roost_keep=1
+  _roost_run
+  _roost_rc=$? _roost_keep=
+  _roost_lease_out
+  if [ "$_roost_rc" = 2 ] && [ -n "$_roost_lsus" ]; then
+    # The slow path: someone in the way has a process on this host. If it
+    # died, record that and decide again (a second sqlite3 run), as the
+    # request queued by the first run if it was queued.
+    _roost_lease_dead
+    if [ -n "$_roost_ldead" ]; then
+      _roost_a=$_roost_lwaitid _roost_b=$_roost_lwaitme
+      _roost_lwaitid=${_roost_a:-NULL}
+      _roost_lock_script
+      _roost_keep=1
+      _roost_run
+      _roost_rc=$? _roost_keep=
+      _roost_lease_out
+      _roost_lwaitid=$_roost_a _roost_lwaitme=$_roost_b
+    fi
+  fi
+  if [ "$_roost_rc" = 2 ] && [ -n "$_roost_lwaitid" ]; then
+    # Queued: the Python core waits (it wakes on every commit to the
+    # database and on the death of whoever is in the way: no polling
+    # processes). Same pid, so the queued request stays ours.
+    set -- --db "$_roost_db" --agent "$_roost_lwaitme"
+    [ -n "$_roost_opt_json" ] && set -- "$@" --json
+    [ -n "$_roost_opt_quiet" ] && set -- "$@" --quiet
+    PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH}
+    export PYTHONPATH
+    exec "$_roost_py" -m roost _lockwait "$@" -- "$_roost_lwaitid"
+  fi
+  _roost_lease_print "$_roost_ldata" "$_roost_msg"
+  return "$_roost_rc"
+}
+
+# _roost_lease_opt OPT VALUE: one option with a value.
+_roost_lease_opt() {
+  case $1 in
+    --ttl)
+      _roost_duration --ttl "$2" || return
+      [ "$_roost_r" -gt 0 ] || { _roost_usage "--ttl must be at least 1s"; return; }
+      _roost_lttl=$_roost_r ;;
+    --wait) _roost_duration --wait "$2" || return; _roost_lwait=$_roost_r ;;
+    --reason) _roost_lit "$2"; _roost_lreason=$_roost_r ;;
+    --resource) _roost_lease_add resource "$2" ;;
+  esac
+}
+
+# _roost_lease_show_out: read what prints the result ($_roost_lx: lock or check).
+_roost_lease_show_out() {
+  if [ -n "$_roost_opt_json" ]; then
+    _roost_lease_read "${_roost_lx}_json"
+  elif [ -z "$_roost_opt_quiet" ]; then
+    _roost_lease_read "${_roost_lx}_text"
+    _roost_lease_read out
+  fi
+}
+
+# _roost_lock_script: the script of lock (and lock --check). The first
+# transaction settles the common case with index lookups alone
+# (leases_fast.sql), commits, prints its status and stops the script, so that the
+# costly statements that follow are never even prepared. Otherwise it has
+# only recorded the caller as seen, and the second transaction decides.
+_roost_lock_script() {
+  _roost_begin
+  [ "$_roost_lcheck" = 1 ] || _roost_need_me
+  _roost_lease_params "shared=$_roost_lshared" "check=$_roost_lcheck" "ttl=$_roost_lttl" \
+    "reason=$_roost_lreason" "wait=$_roost_lwait" "waitid=$_roost_lwaitid" "wpid=$_roost_lwpid" \
+    "wstart=$_roost_lwstart" "host=$_roost_lhost" "json=${_roost_opt_json:-0}" "quiet=${_roost_opt_quiet:-0}"
+  _roost_lease_read begin
+  _roost_s="$_roost_s$_roost_lreq"
+  if [ "$_roost_lcheck" = 1 ]; then _roost_lx=check; else _roost_lx=lock; fi
+  if [ -z "$_roost_ldead" ]; then
+    _roost_lease_read fast
+    _roost_lease_read "fast_$_roost_lx"
+    [ -n "$_roost_opt_json$_roost_opt_quiet" ] || _roost_lease_read out
+    _roost_s="${_roost_s}COMMIT;
+SELECT char(31) || '0' FROM roost_ctx WHERE k = 'lease_fast';
+INSERT INTO roost_stop SELECT 1 FROM roost_ctx WHERE k = 'lease_fast';
+BEGIN IMMEDIATE;
+"
+  fi
+  _roost_s="$_roost_s$_roost_ldead"
+  _roost_lease_read match
+  _roost_lease_read "$_roost_lx"
+  _roost_lease_show_out
+  [ "$_roost_lx" = lock ] && _roost_s="${_roost_s}SELECT char(30) || 'q' || char(9) || v || char(9) || @me FROM roost_ctx WHERE k = 'lease_wait';
+"
+  _roost_s="$_roost_s$_roost_lease_suspects"
+  _roost_end
+}

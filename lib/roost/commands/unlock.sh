@@ -1,0 +1,57 @@
+# shellcheck shell=sh
+# Summary: Release your leases (with --force, someone else's: logged, and they are told)
+# Usage: roost unlock PATH... [--resource NAME]... [--force] [--json] [--quiet]
+#
+# Releases the caller's leases on exactly these keys (made canonical as in
+# lock: './a.py' and 'a.py' are one key; a folder is released as 'dir/', a
+# glob as the same glob). All or none: if one key cannot be released,
+# nothing is. A lease held by someone else is released only with --force,
+# which is recorded in the log (lease.break) and tells the holder who broke
+# it. Anyone queued for the key is served next.
+#
+# JSON: {"agent", "released": [{"key", "kind", "holder", "forced"}]}
+#
+# Exit codes: 0 released; 2 nobody holds a key, or someone else does and
+# --force was not given; 64 bad arguments, a path outside ROOT, or no
+# identity; 75 busy; 78 database needs migrating or is not roost's.
+_roost_cmd_unlock() {
+  . "$ROOST_HOME/lib/roost/leases.sh"
+  _roost_lease_reset
+  _roost_lforce=0
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+      --force) _roost_lforce=1 ;;
+      --resource)
+        if [ "$#" -lt 2 ]; then _roost_usage "$1 needs a value"; return; fi
+        _roost_lease_add resource "$2" || return
+        shift ;;
+      --resource=*) _roost_lease_add resource "${1#*=}" || return ;;
+      --)
+        shift
+        for _roost_a in "$@"; do _roost_lease_add path "$_roost_a" || return; done
+        break ;;
+      -?*) _roost_usage "unknown option $1"; return ;;
+      *) _roost_lease_add path "$1" || return ;;
+    esac
+    shift
+  done
+  if [ "$_roost_lnreq" -eq 0 ]; then
+    _roost_usage "which paths? give at least one PATH or --resource NAME"
+    return
+  fi
+  _roost_begin
+  _roost_need_me
+  _roost_lease_params "shared=0" "force=$_roost_lforce" "json=${_roost_opt_json:-0}" \
+    "quiet=${_roost_opt_quiet:-0}"
+  _roost_lease_read begin
+  _roost_s="$_roost_s$_roost_lreq"
+  _roost_lease_read unlock
+  [ -n "$_roost_opt_json$_roost_opt_quiet" ] || _roost_lease_read out
+  _roost_stop
+  _roost_end
+  _roost_keep=1
+  _roost_run
+  _roost_rc=$? _roost_keep=
+  _roost_lease_print "$_roost_data" "$_roost_msg"
+  return "$_roost_rc"
+}

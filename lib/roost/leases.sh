@@ -1,0 +1,345 @@
+# shellcheck shell=sh
+# Lease helpers shared by lock, unlock and renew: turning path arguments
+# into canonical lease keys, and running the lease SQL that Python runs too
+# (python/roost/schema/leases_*.sql, mirrored by python/roost/leases.py).
+#
+# Canonical keys, without starting a process:
+#   - a relative path is taken from $PWD, which bin/roost made physical
+#     (cd -P .); an absolute one from /.
+#   - components are walked left to right: '' and '.' are dropped, '..'
+#     drops the last resolved component, and a symlink is replaced by its
+#     target: a symlink to a directory by `cd -P` into it (a builtin; the
+#     working directory is restored afterwards), a symlink to a file or a
+#     dangling one by `readlink` (the slow path: one process per such link).
+#     A component that does not exist is kept as it is, so a path need not
+#     exist yet. This is os.path.realpath's non-strict walk; Python does the
+#     same walk (roost.leases.resolve).
+#   - the key is the result relative to the working tree: ROOT (made
+#     physical the same way), or the linked worktree $PWD is in (the
+#     nearest ancestor with a .git met before ROOT); a result outside it is
+#     refused (64).
+#   - a path ending in '/', or naming ROOT or an existing directory, is a
+#     folder lease: key 'src/' ('./' for ROOT).
+#   - a path with * ? or [ is a glob: the folders before the first such
+#     component are resolved as above (and any * ? [ in their names escaped
+#     as [*] [?] [[]); the rest is kept, minus '' and '.' components; '..'
+#     there is refused, as is a [ without its ]. A trailing '/' adds '**'.
+#   - --resource NAME is the key NAME, byte for byte.
+# Keys are compared byte for byte: case-sensitive, no Unicode normalization.
+
+# _roost_lease_reset: start a new list of requests.
+_roost_lease_reset() {
+  _roost_lreq= _roost_lnreq=0 _roost_lroot= _roost_lpwd=$PWD
+}
+
+# _roost_lease_show TEXT: set _roost_r to TEXT quoted for a message, on
+# one line, without control characters.
+_roost_lease_show() {
+  _roost_r=$1
+  while :; do
+    case $_roost_r in
+      *[[:cntrl:]]*) _roost_r=${_roost_r%%[[:cntrl:]]*}${_roost_r#*[[:cntrl:]]} ;;
+      *) break ;;
+    esac
+  done
+  _roost_r="'$_roost_r'"
+}
+
+# _roost_lease_clean TEXT: set _roost_r to TEXT without terminal control
+# characters (C0 but tab and newline, DEL, C1 CSI: as roost.text.clean).
+# Output of the lease SQL goes through this before it is printed: agent
+# text (keys, reasons) reaches it raw, newlines already made spaces.
+_roost_lease_clean() {
+  _roost_r=$1
+  case $_roost_r in
+    *[$_roost_lc0]*|*"$_roost_lcsi"*) ;;
+    *) return 0 ;;
+  esac
+  while :; do
+    # shellcheck disable=SC2295 # $_roost_lc0 is a bracket expression (ranges), on purpose unquoted
+    case $_roost_r in
+      *[$_roost_lc0]*) _roost_r=${_roost_r%%[$_roost_lc0]*}${_roost_r#*[$_roost_lc0]} ;;
+      *"$_roost_lcsi"*) _roost_r=${_roost_r%%"$_roost_lcsi"*}${_roost_r#*"$_roost_lcsi"} ;;
+      *) break ;;
+    esac
+  done
+}
+
+# _roost_lease_print DATA MSG: print an operation's output (cleaned unless
+# it is JSON, which json_object() already escaped) and its message.
+_roost_lease_print() {
+  if [ -n "$1" ]; then
+    if [ -n "$_roost_opt_json" ]; then
+      command printf '%s' "$1"
+    else
+      _roost_lease_clean "$1"
+      command printf '%s' "$_roost_r"
+    fi
+  fi
+  if [ -n "$2" ]; then
+    _roost_lease_clean "$2"
+    _roost_err "$_roost_cmd" "$_roost_r"
+  fi
+}
+
+# _roost_lease_refuse ARG MSG: a usage error about a path argument (64).
+_roost_lease_refuse() {
+  _roost_lease_show "$1"
+  _roost_err "$_roost_cmd" "$_roost_r $2"
+  return 64
+}
+
+# _roost_lease_resolve PATH: set _roost_r to PATH absolute, with '.', '..'
+# and symlinks resolved (see the header). 64 on a symlink loop.
+_roost_lease_resolve() {
+  case $1 in
+    /*) _roost_lc= ;;
+    *) _roost_lc=${PWD%/} ;;
+  esac
+  _roost_lt=$1 _roost_ln=0
+  while [ -n "$_roost_lt" ]; do
+    case $_roost_lt in
+      */*) _roost_lx=${_roost_lt%%/*} _roost_lt=${_roost_lt#*/} ;;
+      *) _roost_lx=$_roost_lt _roost_lt= ;;
+    esac
+    case $_roost_lx in
+      ''|.) continue ;;
+      ..) _roost_lc=${_roost_lc%/*}; continue ;;
+    esac
+    if [ ! -h "$_roost_lc/$_roost_lx" ]; then
+      _roost_lc=$_roost_lc/$_roost_lx
+      continue
+    fi
+    _roost_ln=$((_roost_ln + 1))
+    if [ "$_roost_ln" -gt 40 ]; then
+      _roost_lease_refuse "$1" "has too many levels of symbolic links"
+      return
+    fi
+    if [ -d "$_roost_lc/$_roost_lx" ] && cd -P -- "$_roost_lc/$_roost_lx" 2>/dev/null; then
+      _roost_lc=${PWD%/} _roost_lmoved=1
+    else
+      # The slow path: a symlink to a file. The x keeps trailing newlines.
+      _roost_lx=$(command readlink -- "$_roost_lc/$_roost_lx" && command printf x) || {
+        _roost_lease_refuse "$1" "has a symbolic link that cannot be read"
+        return
+      }
+      _roost_lx=${_roost_lx%x}
+      _roost_lx=${_roost_lx%"$_roost_nl"}
+      case $_roost_lx in /*) _roost_lc= ;; esac
+      _roost_lt=$_roost_lx${_roost_lt:+/$_roost_lt}
+    fi
+  done
+  if [ -n "${_roost_lmoved:-}" ]; then
+    cd -P -- "$_roost_lpwd" 2>/dev/null || :
+    _roost_lmoved=
+  fi
+  _roost_r=${_roost_lc:-/}
+}
+
+# _roost_lease_rel ARG ABS: set _roost_r to ABS relative to the working
+# tree ('' for its top); 64 when it is outside. The tree is ROOT, or the
+# linked worktree the current directory is in: the nearest ancestor with a
+# .git met before ROOT (keys are repository paths, the same in every
+# worktree sharing ROOT's database); ROOT when there is none.
+_roost_lease_rel() {
+  if [ -z "$_roost_lroot" ]; then
+    _roost_lease_resolve "$_roost_root" || return
+    _roost_lroot=$_roost_r _roost_lx=${PWD%/}
+    while [ "${_roost_lx:-/}" != "$_roost_lroot" ] && [ ! -e "$_roost_lx/.git" ]; do
+      if [ -z "$_roost_lx" ]; then _roost_lx=$_roost_lroot; break; fi
+      _roost_lx=${_roost_lx%/*}
+    done
+    _roost_lroot=${_roost_lx:-/}
+  fi
+  if [ "$2" = "$_roost_lroot" ]; then
+    _roost_r=
+    return 0
+  fi
+  case $2 in
+    "${_roost_lroot%/}"/*) _roost_r=${2#"${_roost_lroot%/}"/} ;;
+    *)
+      _roost_lease_show "$_roost_lroot"
+      _roost_lx=$_roost_r
+      _roost_lease_refuse "$1" "is outside the working tree $_roost_lx: leases are for paths in this repository"
+      return ;;
+  esac
+}
+
+# _roost_lease_key ARG: set _roost_lk (file, dir or glob) and _roost_r
+# (the key) for a path argument; 64 with a message when refused.
+_roost_lease_key() {
+  if [ -z "$1" ]; then
+    _roost_usage "an empty path is not a path"
+    return
+  fi
+  case $1 in
+    *[[*?]*) ;;
+    *)
+      _roost_lease_resolve "$1" || return
+      _roost_la=$_roost_r
+      _roost_lease_rel "$1" "$_roost_la" || return
+      _roost_lk='file'
+      case $1 in
+        */|.|..|*/.|*/..) _roost_lk=dir ;;
+        *) { [ -z "$_roost_r" ] || [ -d "$_roost_la" ]; } && _roost_lk=dir ;;
+      esac
+      if [ "$_roost_lk" = dir ]; then
+        _roost_r=${_roost_r:+$_roost_r/}
+        _roost_r=${_roost_r:-./}
+      fi
+      return 0 ;;
+  esac
+  # A glob: the folders before the first component with a wildcard, then the rest.
+  _roost_lx=${1%%[[*?]*}
+  case $_roost_lx in
+    */*) _roost_lx=${_roost_lx%/*}/ ;;
+    *) _roost_lx= ;;
+  esac
+  _roost_lg=${1#"$_roost_lx"}
+  _roost_lease_resolve "${_roost_lx:-.}" || return
+  _roost_lease_rel "$1" "$_roost_r" || return
+  _roost_lp=
+  while [ -n "$_roost_r" ]; do
+    case $_roost_r in
+      [[*?]*) _roost_lp="${_roost_lp}[${_roost_r%"${_roost_r#?}"}]"; _roost_r=${_roost_r#?} ;;
+      *[[*?]*) _roost_lx=${_roost_r%%[[*?]*}; _roost_lp=$_roost_lp$_roost_lx; _roost_r=${_roost_r#"$_roost_lx"} ;;
+      *) _roost_lp=$_roost_lp$_roost_r; _roost_r= ;;
+    esac
+  done
+  _roost_lp=${_roost_lp:+$_roost_lp/}
+  _roost_lt=$_roost_lg
+  while [ -n "$_roost_lt" ]; do
+    case $_roost_lt in
+      */*) _roost_lx=${_roost_lt%%/*} _roost_lt=${_roost_lt#*/} ;;
+      *) _roost_lx=$_roost_lt _roost_lt= ;;
+    esac
+    case $_roost_lx in
+      ''|.) continue ;;
+      ..) _roost_lease_refuse "$1" "has '..' after a wildcard: spell the folder out before it"; return ;;
+    esac
+    # Every [ needs its ] in the same component: [abc], [^abc], []abc].
+    _roost_lc=$_roost_lx
+    while :; do
+      case $_roost_lc in
+        *\[*) _roost_lc=${_roost_lc#*\[} ;;
+        *) break ;;
+      esac
+      _roost_lc=${_roost_lc#^}
+      _roost_lc=${_roost_lc#\]}
+      case $_roost_lc in
+        *\]*) _roost_lc=${_roost_lc#*\]} ;;
+        *) _roost_lease_refuse "$1" "has a [ without its ] (a class cannot hold '/')"; return ;;
+      esac
+    done
+    _roost_lp=$_roost_lp$_roost_lx/
+  done
+  case $1 in */) _roost_lp=$_roost_lp'**/' ;; esac
+  _roost_lk=glob _roost_r=${_roost_lp%/}
+}
+
+# _roost_lease_add KIND ARG: add a request (KIND path or resource).
+_roost_lease_add() {
+  if [ "$1" = resource ]; then
+    if [ -z "$2" ]; then
+      _roost_usage "--resource needs a name"
+      return
+    fi
+    _roost_lk=resource _roost_r=$2
+  else
+    _roost_lease_key "$2" || return
+  fi
+  _roost_lit "$_roost_r"
+  _roost_lnreq=$((_roost_lnreq + 1))
+  _roost_lreq="${_roost_lreq}INSERT OR IGNORE INTO lease_req(kind, key, shared) VALUES ('$_roost_lk', $_roost_r, @shared);
+"
+}
+
+# _roost_lease_read NAME: the dot-command that runs schema/leases_NAME.sql
+# (quoted as _roost_begin quotes connection.sql).
+_roost_lease_read() {
+  _roost_s="$_roost_s.read '$ROOST_HOME/python/roost/schema/leases_$1.sql'
+"
+}
+
+# _roost_lease_params NAME=VALUE...: bind lease parameters (values are SQL
+# literals already: numbers, NULL, or _roost_lit output).
+_roost_lease_params() {
+  _roost_lx=
+  for _roost_lt in "$@"; do
+    _roost_lx="$_roost_lx${_roost_lx:+, }('@${_roost_lt%%=*}', ${_roost_lt#*=})"
+  done
+  _roost_s="${_roost_s}INSERT OR REPLACE INTO temp.sqlite_parameters VALUES $_roost_lx;
+"
+}
+
+# _roost_lease_out: split _roost_data into control lines (char 30 first:
+# slow-path facts for the shell) and the output to print (_roost_ldata).
+# Sets _roost_lsus (suspect lines, tab-separated, newline-ended) and
+# _roost_lwaitid/_roost_lwaitme (a queued request).
+_roost_lease_out() {
+  _roost_ldata= _roost_lsus= _roost_lwaitid= _roost_lwaitme=
+  _roost_lt=$_roost_data
+  case $_roost_lt in
+    *"$_roost_rs"*) ;;
+    *) _roost_ldata=$_roost_lt; return 0 ;;
+  esac
+  while [ -n "$_roost_lt" ]; do
+    case $_roost_lt in
+      *"$_roost_nl"*) _roost_lx=${_roost_lt%%"$_roost_nl"*} _roost_lt=${_roost_lt#*"$_roost_nl"} ;;
+      *) _roost_lx=$_roost_lt _roost_lt= ;;
+    esac
+    case $_roost_lx in
+      "${_roost_rs}p$_roost_tab"*) _roost_lsus="$_roost_lsus${_roost_lx#*"$_roost_tab"}$_roost_nl" ;;
+      "${_roost_rs}q$_roost_tab"*)
+        _roost_lx=${_roost_lx#*"$_roost_tab"}
+        _roost_lwaitid=${_roost_lx%%"$_roost_tab"*} _roost_lwaitme=${_roost_lx#*"$_roost_tab"} ;;
+      *) _roost_ldata="$_roost_ldata$_roost_lx$_roost_nl" ;;
+    esac
+  done
+}
+
+# _roost_lease_dead: for each suspect (a holder or an earlier waiter in the
+# way whose process is on this host), check the process; set _roost_ldead
+# to the SQL that records the dead ones (what roost.api mark_dead does, or
+# dropping a dead waiter's request). Builtins only (_roost_pid_dead).
+_roost_lease_dead() {
+  _roost_ldead=
+  _roost_lt=$_roost_lsus
+  while [ -n "$_roost_lt" ]; do
+    _roost_lx=${_roost_lt%%"$_roost_nl"*} _roost_lt=${_roost_lt#*"$_roost_nl"}
+    # wait TAB holder TAB pid TAB start TAB host
+    _roost_lw=${_roost_lx%%"$_roost_tab"*}; _roost_lx=${_roost_lx#*"$_roost_tab"}
+    _roost_lh=${_roost_lx%%"$_roost_tab"*}; _roost_lx=${_roost_lx#*"$_roost_tab"}
+    _roost_lp=${_roost_lx%%"$_roost_tab"*}; _roost_lx=${_roost_lx#*"$_roost_tab"}
+    _roost_ls=${_roost_lx%%"$_roost_tab"*}; _roost_lx=${_roost_lx#*"$_roost_tab"}
+    _roost_uint "$_roost_lp" || continue
+    _roost_id_ok "$_roost_lh" || continue
+    _roost_pid_dead "$_roost_lp" "$_roost_ls" "$_roost_lx" || continue
+    _roost_lit "$_roost_ls"
+    if [ -z "$_roost_lw" ]; then
+      _roost_ldead="${_roost_ldead}UPDATE agents SET dead_at = @now, pid = NULL, pid_start = NULL
+  WHERE id = '$_roost_lh' AND pid IS $_roost_lp AND pid_start IS $_roost_r;
+INSERT INTO emit(agent, kind, target, body, at)
+  SELECT coalesce(@me, 'operator'), 'agent.dead', '$_roost_lh', json_object('pid', $_roost_lp), @now WHERE changes() > 0;
+"
+    elif _roost_uint "$_roost_lw"; then
+      _roost_ldead="${_roost_ldead}DELETE FROM lease_waits WHERE id = $_roost_lw AND pid IS $_roost_lp AND pid_start IS $_roost_r;
+INSERT INTO emit(agent, kind, target, body, at, seen)
+  SELECT coalesce(@me, 'operator'), 'lease.unqueue', '$_roost_lh',
+         json_object('wait', $_roost_lw, 'why', 'its process died'), @now, (SELECT t FROM lease_clock)
+   WHERE changes() > 0;
+UPDATE lease_clock SET t = max(t, coalesce((SELECT t FROM clocks WHERE agent = coalesce(@me, 'operator')), 0));
+"
+    fi
+  done
+  unset _roost_lw _roost_lh _roost_lp _roost_ls
+}
+
+# The suspects: whoever is in the way with a process on record.
+_roost_lease_suspects="SELECT char(30) || 'p' || char(9) || coalesce(wait, '') || char(9) || holder || char(9)
+       || pid || char(9) || coalesce(pid_start, '') || char(9) || coalesce(host, '')
+  FROM (SELECT DISTINCT wait, holder, pid, pid_start, host FROM lease_blk WHERE pid IS NOT NULL);
+"
+_roost_rs=''
+_roost_lcsi=''
+_roost_lc0='--'
