@@ -401,6 +401,63 @@ class FrontierSection(Section):
                          for p in d["positions"][1:]]
 
 
+class LeasesSection(Section):
+    """Leases (issue 4): who holds what, yours, and who waits."""
+    key = "leases"
+
+    def data(self, cx: _Cx) -> dict[str, Any] | None:
+        if not cx.has("leases", "lease_waits"):
+            return None
+        return cx.r.locks()
+
+    @staticmethod
+    def _what(x: dict[str, Any]) -> str:
+        return x["key"] + (" (shared)" if x.get("shared") else "") + (f": {x['reason']}" if x.get("reason") else "")
+
+    def count(self, d, cx):
+        me = (cx.get("me") or {}).get("agent")
+        n = sum(1 for x in d["leases"] if x["holder"] == me)
+        return f"{len(d['leases'])} lease{'s' * (len(d['leases']) != 1)} held" + (f" ({n} by you)" if n else "")
+
+    def peer_notes(self, d, cx):
+        out: dict[str, list[tuple[str, str]]] = {}
+        for x in d["leases"]:
+            out.setdefault(x["holder"], []).append(("holds", self._what(x)))
+        return out
+
+    def parts(self, d, cx):
+        me = (cx.get("me") or {}).get("agent")
+        mine = [x for x in d["leases"] if x["holder"] == me]
+        lines = [f"- {untrusted(x['key'])} ({x['kind']}{', shared' if x['shared'] else ''}, "
+                 f"{_until(cx['now'], x['until'])})" + (f": {untrusted(x['reason'])}" if x.get("reason") else "")
+                 for x in mine]
+        return [Part("your leases", "Your leases", lines, len(lines), "roost locks --mine")]
+
+    def status(self, d, cx, compact):
+        held, waiting = d["leases"], d["waiting"]
+        head = (f"leases: {len(held)} held ({sum(1 for x in held if x['shared'])} shared), "
+                f"{len(waiting)} waiting")
+        if compact:
+            return [head]
+        from .text import table
+        lines = [head]
+        if held:
+            t = table([[_line(x["key"], 60), _line(x["holder"]), x["kind"] + (" shared" if x["shared"] else ""),
+                        _until(cx["now"], x["until"]), _line(x.get("reason") or "", 60)] for x in held[:30]],
+                      ["KEY", "HOLDER", "KIND", "LEFT", "REASON"])
+            lines += ["  " + x for x in t.rstrip("\n").split("\n")]
+        if len(held) > 30:
+            lines.append(f"  ... {len(held) - 30} more (roost locks)")
+        lines += [f"  waiting: {_line(w['agent'])} for {', '.join(_line(k, 40) for k in w['keys'])}"
+                  for w in waiting[:10]]
+        return lines
+
+
+def _until(now: int, t: int) -> str:
+    from .text import span
+    return f"{span(t - now)} left" if t > now else "expired"
+
+
 class TasksSection(Section):
     """The task board (issue 5): yours, the ready ones, counts by state,
     who works on what, queues with overdue counts."""
@@ -480,6 +537,7 @@ def _span(s: int) -> str:
 SECTIONS: list[Section] = [
     MeSection(),
     AgentsSection(),
+    LeasesSection(),
     TasksSection(),
     DecisionsSection(),
     FrontierSection(),
