@@ -319,13 +319,18 @@ _roost_python() {
 
 # _roost_clean SQL-EXPR: set _roost_r to an SQL expression that removes
 # terminal control characters (C0 but tab and newline, DEL, C1 CSI) from
-# EXPR, for human output of text that agents wrote.
+# EXPR, for human output of text that agents wrote. The replace() calls are
+# split over a scalar subquery: 31 nested calls overflow the parser's stack.
 _roost_clean() {
-  _roost_r=$1
-  for _roost_c in 1 2 3 4 5 6 7 8 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 127 155; do
+  _roost_r=$1 _roost_cl=y
+  for _roost_c in 1 2 3 4 5 6 7 8 11 12 13 14 15 16; do
     _roost_r="replace($_roost_r, char($_roost_c), '')"
   done
-  unset _roost_c
+  for _roost_c in 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 127 155; do
+    _roost_cl="replace($_roost_cl, char($_roost_c), '')"
+  done
+  _roost_r="(SELECT $_roost_cl FROM (SELECT $_roost_r AS y))"
+  unset _roost_c _roost_cl
 }
 
 # _roost_help_file FILE: print a command file's header comment as its help.
@@ -355,7 +360,8 @@ _roost_alias() {
 # or hand the untouched arguments to the Python core.
 _roost_main() {
   _roost_cmd= _roost_opt_db= _roost_opt_agent= _roost_opt_json= _roost_opt_quiet= _roost_help=
-  _roost_skip=
+  _roost_skip= _roost_from_py=${_ROOST_FROM_PYTHON:-}
+  unset _ROOST_FROM_PYTHON  # only for this hand-over, not for our children
   for _roost_a in "$@"; do
     if [ -n "$_roost_skip" ]; then _roost_skip=; continue; fi
     case $_roost_a in
@@ -363,6 +369,7 @@ _roost_main() {
       --db|--agent) _roost_skip=1 ;;
       --db=*|--agent=*|--json|--quiet|-q) ;;
       --help|-h) _roost_help=1 ;;
+      -*) ;;  # the command is the first word that is not a flag (as in Python)
       *) [ -z "$_roost_cmd" ] && _roost_cmd=$_roost_a ;;
     esac
   done
@@ -377,6 +384,11 @@ _roost_main() {
     if ! command -v "$_roost_py" >/dev/null 2>&1; then
       _roost_err "${_roost_cmd:-roost}" "python3 not found: install Python 3.9 or newer (or set ROOST_PYTHON)"
       return 69
+    fi
+    if [ -n "$_roost_from_py" ]; then
+      # Python handed us a command we do not own: never bounce it back.
+      _roost_err "${_roost_cmd:-roost}" "no such command (see 'roost help')"
+      return 64
     fi
     PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH}
     export PYTHONPATH

@@ -20,6 +20,7 @@ from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
 from .leases import LeasesMixin
+from .messages import MessagesMixin
 from .progress import ProgressMixin
 from .tasks import TasksMixin
 from .text import sqltext
@@ -326,5 +327,5 @@ class _Tx:
         return self.cm.__exit__(et, ev, tb)
 
 
-class Roost(ProgressMixin, TasksMixin, LeasesMixin, CoreMixin):
+class Roost(ProgressMixin, MessagesMixin, TasksMixin, LeasesMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""

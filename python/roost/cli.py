@@ -142,6 +142,7 @@ def _exec_shell(argv: list[str]) -> None:
     home = roost_home()
     os.environ["ROOST_HOME"] = str(home)
     os.environ.setdefault("ROOST_PYTHON", sys.executable)
+    os.environ["_ROOST_FROM_PYTHON"] = "1"  # the shell must not hand it back
     sh = "/bin/sh" if os.path.exists("/bin/sh") else "sh"
     os.execv(sh, [sh, str(home / "bin" / "roost"), *argv])
 

@@ -115,3 +115,12 @@ SH
   run -0 dash -c '. "$ROOST_HOME/lib/roost/core.sh"; printf "%s|%s|%s" "$_roost_cr" "$_roost_us" "$_roost_tab" | od -An -tx1'
   [ "$(echo $output)" = "0d 7c 1f 7c 09" ]
 }
+
+@test "an unknown flag before the command never bounces between shell and Python" {
+  run -64 timeout 10 roost --bogus recv
+  [[ "$output" == *"roost: recv:"* ]]
+  run -64 timeout 10 roost --bogus agents
+  [[ "$output" == *"roost: agents:"* ]]
+  run -64 timeout 10 env _ROOST_FROM_PYTHON=1 roost not-a-command
+  [[ "$output" == *"no such command"* ]]
+}

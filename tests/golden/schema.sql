@@ -76,6 +76,23 @@ CREATE VIEW agent_facts AS
          (a.dead_at IS NOT NULL) AS dead
   FROM agents a
 /* agent_facts(id,role,team,registered_at,last_seen,pid,pid_start,host,ended_at,dead_at,epoch,round,active_window,gone_window,ended,dead) */;
+CREATE TABLE messages (
+  id       INTEGER PRIMARY KEY REFERENCES events(seq),  -- = the msg.send event's seq
+  sender   TEXT NOT NULL,
+  thread   INTEGER NOT NULL,        -- id of the first message of the thread (itself for a root)
+  reply_to INTEGER REFERENCES messages(id)
+);
+CREATE INDEX messages_thread ON messages(thread, id);
+CREATE INDEX messages_sender ON messages(sender, id);
+CREATE TABLE deliveries (
+  agent    TEXT NOT NULL REFERENCES agents(id),
+  msg      INTEGER NOT NULL REFERENCES messages(id),
+  sender   TEXT NOT NULL,           -- copied from messages, for recv --from
+  read_at  INTEGER,                 -- unix time it was first shown to the recipient (NULL: unread)
+  acked_at INTEGER,                 -- unix time the recipient acknowledged it
+  PRIMARY KEY (agent, msg)
+) WITHOUT ROWID;
+CREATE INDEX deliveries_unread ON deliveries(agent, msg) WHERE read_at IS NULL;
 CREATE TABLE lease_waits (
   id         INTEGER PRIMARY KEY,
   agent      TEXT NOT NULL REFERENCES agents(id),
@@ -230,3 +247,9 @@ CREATE VIEW task_json(id, json) AS
     'reason', t.reason)
   FROM tasks t
 /* task_json(id,json) */;
+CREATE TRIGGER notice_is_a_message AFTER INSERT ON events
+WHEN NEW.kind = 'notice' AND EXISTS (SELECT 1 FROM agents WHERE id = NEW.target)
+BEGIN
+  INSERT INTO messages(id, sender, thread, reply_to) VALUES (NEW.seq, NEW.agent, NEW.seq, NULL);
+  INSERT INTO deliveries(agent, msg, sender) VALUES (NEW.target, NEW.seq, NEW.agent);
+END;

@@ -113,7 +113,7 @@ END;
 -- target is an agent, role:R or team:T; a role or team becomes one notice
 -- per member (one addressed to the group itself when it has none, so
 -- nothing is lost). Notices are events of kind 'notice' aimed at the agent.
--- When messages land, replace this trigger's body to send real messages.
+-- Each notice to an agent is also a message in its inbox (0007_notices.sql).
 CREATE VIEW task_notice(actor, target, body, at) AS
   SELECT NULL, NULL, NULL, NULL WHERE 0;
 

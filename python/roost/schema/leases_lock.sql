@@ -49,7 +49,7 @@ INSERT INTO emit(agent, kind, target, body, at, seen)
                      'until', l.until, 'reason', l.reason),
          @now, (SELECT t FROM lease_clock)
     FROM lease_act g CROSS JOIN leases l ON l.id = g.id ORDER BY l.id;
--- TODO(messages): becomes a message to the holder once messages land.
+-- A notice to the holder: a message (schema 0007_notices.sql).
 INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT @me, 'notice', l.holder,
          'your lease on ' || quote(l.key) || ' was reclaimed by ' || coalesce(@me, 'operator')

@@ -32,7 +32,7 @@ INSERT INTO emit(agent, kind, target, body, at, seen)
                      'reason', l.reason),
          @now, (SELECT t FROM lease_clock)
     FROM lease_act a CROSS JOIN leases l ON l.id = a.id ORDER BY l.id;
--- TODO(messages): becomes a message to the holder once messages land.
+-- A notice to the holder: a message (schema 0007_notices.sql).
 INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT coalesce(@me, 'operator'), 'notice', l.holder,
          'your lease on ' || quote(l.key) || ' was broken by ' || coalesce(@me, 'the operator')
