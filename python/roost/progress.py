@@ -47,7 +47,7 @@ def _check_position(epoch: int | None, round: int | None) -> None:
 
 
 class ProgressMixin:
-    """Frontier, gate, decisions, onboard, prime, status (and sync)."""
+    """Frontier, gate, sync, decisions, onboard, prime, status."""
 
     # -- the frontier -------------------------------------------------------
 
@@ -116,6 +116,19 @@ class ProgressMixin:
             if left <= 0:
                 raise GateClosed(f)
             sleep(max(0.0, min(interval, left)))
+
+    def sync(self, epoch: int | None = None, round: int | None = None, *,
+             strict: bool = False) -> dict[str, Any]:
+        """One call per turn, in one transaction: a heartbeat (recording the
+        position when given), then the caller's unread messages (marked
+        read, as recv), then the frontier; with `epoch` the frontier answers
+        whether (epoch, round) is safe to finalize."""
+        _check_position(epoch, round)
+        with self.tx() as now:
+            hb = self._heartbeat(now, epoch, round)
+            msgs = self._take(hb["agent"], now) if hasattr(self, "_take") else []
+            f = self._frontier(now, epoch, round, strict)
+        return {"heartbeat": hb, "messages": msgs, "frontier": f}
 
     # -- decisions ----------------------------------------------------------
 
@@ -345,6 +358,42 @@ class AgentsSection(Section):
         return [head] + ["  " + x for x in t.rstrip("\n").split("\n")]
 
 
+class MessagesSection(Section):
+    """Messages (issue 3): the caller's unread headers; unread counts."""
+    key = "messages"
+    HEADERS = 20
+
+    def data(self, cx: _Cx) -> dict[str, Any] | None:
+        if not cx.has("messages", "deliveries"):
+            return None
+        unread = {a: n for a, n in cx.conn.execute(
+            "SELECT agent, count(*) FROM deliveries WHERE read_at IS NULL GROUP BY agent ORDER BY agent")}
+        out: dict[str, Any] = {"unread_by_agent": unread}
+        if cx.me:
+            box = cx.r.inbox(limit=self.HEADERS)  # headers only: nothing is marked read
+            out.update({"unread": box["unread"], "headers": box["messages"]})
+        return out
+
+    def count(self, d, cx):
+        if "unread" not in d:
+            return None
+        return f"{d['unread']} unread message{'s' * (d['unread'] != 1)} (`roost recv` reads them)"
+
+    def parts(self, d, cx):
+        if "headers" not in d:
+            return []
+        lines = [f"- #{m['id']} from {untrusted(m['from'], 64)} to {untrusted(m['to'], 80)}, "
+                 f"{_ago(cx['now'], m['at'])}: {untrusted(m['line'])}" for m in d["headers"]]
+        return [Part("unread messages", "Unread messages (headers)", lines, d["unread"], "roost inbox")]
+
+    def status(self, d, cx, compact):
+        u = d["unread_by_agent"]
+        head = f"messages: {sum(u.values())} unread"
+        if u:
+            head += " (" + ", ".join(f"{_line(a)} {n}" for a, n in u.items()) + ")"
+        return [head]
+
+
 class DecisionsSection(Section):
     key = "decisions"
 
@@ -539,6 +588,7 @@ SECTIONS: list[Section] = [
     AgentsSection(),
     LeasesSection(),
     TasksSection(),
+    MessagesSection(),
     DecisionsSection(),
     FrontierSection(),
 ]

@@ -82,3 +82,21 @@ def test_agents_killed_mid_epoch_stop_blocking_and_the_survivors_gate_opens(db, 
             if p.poll() is None:
                 p.kill()
                 p.wait()
+
+
+@pytest.mark.slow
+def test_8_processes_of_one_agent_syncing_at_once_get_each_message_exactly_once(db):
+    import json
+    from race import codes, race
+    subprocess.run([str(BIN), "register", "bob"], check=True, stdout=subprocess.DEVNULL)
+    sent = []
+    for i in range(40):
+        p = subprocess.run([str(BIN), "--agent", f"s{i % 4}", "send", "bob", f"message {i}", "--json"],
+                           check=True, capture_output=True)
+        sent.append(json.loads(p.stdout)["id"])
+    res = race([[str(BIN), "--agent", "bob", "sync", "--json"] for _ in range(8)])
+    assert codes(res) == {"0": 8}, [r for r in res if r["rc"] != 0][:2]
+    got = [m["id"] for r in res for m in json.loads(r["out"])["messages"]]
+    assert sorted(got) == sorted(sent)
+    c = sqlite3.connect(db)
+    assert c.execute("SELECT count(*) FROM deliveries WHERE agent = 'bob' AND read_at IS NULL").fetchone()[0] == 0

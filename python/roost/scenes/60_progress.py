@@ -39,13 +39,16 @@ before it is finished everywhere.""")
     scene.say("Carol starts a fresh session and asks for the whole picture; what other agents"
               " wrote is fenced off as data, never instructions:")
     scene.run("carol", "prime", "--max-chars", "1800")
-    scene.say("Bob finishes first. His own position never blocks him, but carol does;"
-              " --check answers at once, gate waits for her (here at most 10 seconds):")
-    scene.run("bob", "gate", "--epoch", "1", "--check", expect=2)
+    scene.say("Carol tells bob she needs a moment. Bob finishes first and syncs: one command"
+              " heartbeats, reads his new messages and asks whether epoch 1 is finished. His own"
+              " position never blocks him, but carol's does (exit 2):")
+    scene.run("carol", "send", "bob", "finishing round 2 of the parser, one moment")
+    scene.run("bob", "sync", "--epoch", "1", expect=2)
     scene.say("(In another terminal, carol finishes epoch 1 a second later:"
               " roost heartbeat --epoch 2.)")
     scene.spawn("carol-finishes", ["sh", "-c", 'sleep 1; exec "$0" --agent carol heartbeat --epoch 2 --quiet',
                                    scene.bin])
+    scene.say("gate waits until epoch 1 is safe (here at most 10 seconds):")
     scene.run("bob", "gate", "--epoch", "1", "--timeout", "10s", "--interval", "200ms")
     scene.run("bob", "heartbeat", "--epoch", "2")
     scene.say("Everyone is past epoch 1: the frontier has moved to epoch 2, and all agree"
