@@ -20,7 +20,7 @@ def cli(g, compact):
     key per section, the same data as `roost prime --json`'s "context".
 
     Exit codes: 0."""
-    from ..progress import SECTIONS
+    from ..context import SECTIONS
     r = g.roost()
     cx = r.status()
     if g.json:
