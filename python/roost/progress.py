@@ -125,7 +125,7 @@ class ProgressMixin:
         _check_position(epoch, round)
         with self.tx() as now:
             hb = self._heartbeat(now, epoch, round)
-            msgs = self._take(hb["agent"], now) if hasattr(self, "_take") else []
+            msgs = self._take(hb["agent"], now)  # MessagesMixin: what recv does
             f = self._frontier(now, epoch, round, strict)
         return {"heartbeat": hb, "messages": msgs, "frontier": f}
 
