@@ -26,10 +26,13 @@ def _one_message(db):
 
 def cases(Case):
     return [
-        Case("roost heartbeat --epoch 2 --round 3", ["--agent", "bench", "heartbeat", "--epoch", "2", "--round", "3"]),
+        Case("roost heartbeat --epoch 2 --round 3",
+             ["--agent", "bench", "heartbeat", "--epoch", "2", "--round", "3"]),
         Case("roost frontier", ["--agent", "bench", "frontier"], owner="python", target=1.3, setup=_peers),
-        Case("roost frontier --epoch 1", ["--agent", "bench", "frontier", "--epoch", "1"], owner="python", target=1.3),
-        Case("roost sync --epoch 1", ["--agent", "bench", "sync", "--epoch", "1"], owner="python", target=1.3),
+        Case("roost frontier --epoch 1", ["--agent", "bench", "frontier", "--epoch", "1"],
+             owner="python", target=1.3),
+        Case("roost sync --epoch 1", ["--agent", "bench", "sync", "--epoch", "1"],
+             owner="python", target=1.3),
         Case("roost sync (1 new message)", ["--agent", "bench", "sync"], owner="python", target=1.3,
              each=_one_message),
     ]

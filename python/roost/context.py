@@ -129,7 +129,8 @@ class AgentsSection(Section):
         by: dict[str, int] = {}
         for a in d:
             by[a["state"]] = by.get(a["state"], 0) + 1
-        head = f"agents: {len(d)} (" + ", ".join(f"{by.get(s, 0)} {s}" for s in ("active", "idle", "gone")) + ")"
+        head = f"agents: {len(d)} (" + ", ".join(f"{by.get(s, 0)} {s}"
+                                                  for s in ("active", "idle", "gone")) + ")"
         if compact or not d:
             return [head]
         t = table([[_line(a["agent"]), _line(a["role"] or "-"), _line(a["team"] or "-"), a["state"],
@@ -241,12 +242,14 @@ class LeasesSection(Section):
 
     @staticmethod
     def _what(x: dict[str, Any]) -> str:
-        return x["key"] + (" (shared)" if x.get("shared") else "") + (f": {x['reason']}" if x.get("reason") else "")
+        return (x["key"] + (" (shared)" if x.get("shared") else "")
+                + (f": {x['reason']}" if x.get("reason") else ""))
 
     def count(self, d, cx):
         me = (cx.get("me") or {}).get("agent")
         n = sum(1 for x in d["leases"] if x["holder"] == me)
-        return f"{len(d['leases'])} lease{'s' * (len(d['leases']) != 1)} held" + (f" ({n} by you)" if n else "")
+        n_all = len(d["leases"])
+        return f"{n_all} lease{'s' * (n_all != 1)} held" + (f" ({n} by you)" if n else "")
 
     def peer_notes(self, d, cx):
         out: dict[str, list[tuple[str, str]]] = {}
@@ -258,7 +261,8 @@ class LeasesSection(Section):
         me = (cx.get("me") or {}).get("agent")
         mine = [x for x in d["leases"] if x["holder"] == me]
         lines = [f"- {untrusted(x['key'])} ({x['kind']}{', shared' if x['shared'] else ''}, "
-                 f"{_until(cx['now'], x['until'])})" + (f": {untrusted(x['reason'])}" if x.get("reason") else "")
+                 f"{_until(cx['now'], x['until'])})"
+                 + (f": {untrusted(x['reason'])}" if x.get("reason") else "")
                  for x in mine]
         return [Part("your leases", "Your leases", lines, len(lines), "roost locks --mine")]
 
@@ -271,7 +275,8 @@ class LeasesSection(Section):
         from .text import table
         lines = [head]
         if held:
-            t = table([[_line(x["key"], 60), _line(x["holder"]), x["kind"] + (" shared" if x["shared"] else ""),
+            t = table([[_line(x["key"], 60), _line(x["holder"]),
+                        x["kind"] + (" shared" if x["shared"] else ""),
                         _until(cx["now"], x["until"]), _line(x.get("reason") or "", 60)] for x in held[:30]],
                       ["KEY", "HOLDER", "KIND", "LEFT", "REASON"])
             lines += ["  " + x for x in t.rstrip("\n").split("\n")]
@@ -302,7 +307,8 @@ class TasksSection(Section):
             overdue[t["queue"]] = overdue.get(t["queue"], 0) + 1
         # The same filter and order as task_list(ready=True), with a limit.
         ready_where = ("status = 'open' AND waiting = 0 AND (:me IS NULL OR for_target IS NULL "
-                       "OR for_target = :me OR for_target = (SELECT 'role:' || role FROM agents WHERE id = :me))")
+                       "OR for_target = :me "
+                       "OR for_target = (SELECT 'role:' || role FROM agents WHERE id = :me))")
         ready = [dict(x) for x in c.execute(
             "SELECT 'T-' || id AS id, title, priority, queue FROM tasks WHERE " + ready_where
             + f" ORDER BY priority DESC, id LIMIT {self.READY}", {"me": me})]
@@ -344,14 +350,16 @@ class TasksSection(Section):
         if not compact:
             lines += [f"  {t['id']} {_line(t['holder'])}: {_line(t['title'], 80)}" for t in d["claimed"][:20]]
             if len(d["claimed"]) > 20:
-                lines.append(f"  ... {len(d['claimed']) - 20} more claimed (roost task list --status claimed)")
+                lines.append(f"  ... {len(d['claimed']) - 20} more claimed "
+                             "(roost task list --status claimed)")
         if d["queues"]:
             qs = [f"{q['name']} {q['open']} open, {q['overdue']} overdue" for q in d["queues"]]
             if compact:
                 lines.append("queues: " + "; ".join(qs))
             else:
                 lines.append(f"queues: {len(d['queues'])}")
-                lines += [f"  {q['name']}: handler {_line(q['handler'])}, {q['open']} open, {q['claimed']} claimed, "
+                lines += [f"  {q['name']}: handler {_line(q['handler'])}, {q['open']} open, "
+                          f"{q['claimed']} claimed, "
                           f"{q['overdue']} overdue" + (f" (target {_span(q['sla'])})" if q["sla"] else "")
                           for q in d["queues"]]
         return lines

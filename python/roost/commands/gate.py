@@ -20,11 +20,13 @@ def seconds(v: str, what: str) -> float:
     return float(m.group(1)) * _MULT[m.group(2)]
 
 
-@command("gate", epilog="Usage: roost gate --epoch N [--round R] [--timeout D] [--interval D] [--check] [--strict]")
+@command("gate", epilog="Usage: roost gate --epoch N [--round R] [--timeout D] [--interval D] "
+                        "[--check] [--strict]")
 @click.option("--epoch", type=click.IntRange(min=0), required=True, help="The epoch to wait for.")
 @click.option("--round", "round_", type=click.IntRange(min=0), help="Wait for (epoch, round) instead.")
 @click.option("--timeout", default="90s", show_default=True,
-              help="Give up after this long (500ms, 30s, 5m, 1h); keep it under your agent CLI's tool timeout.")
+              help="Give up after this long (500ms, 30s, 5m, 1h); keep it under your agent CLI's "
+                   "tool timeout.")
 @click.option("--interval", default="2s", show_default=True, help="Check this often.")
 @click.option("--check", is_flag=True, help="Answer once, without waiting.")
 @click.option("--strict", is_flag=True, help="Count every registered agent, gone ones too.")

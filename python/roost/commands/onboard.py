@@ -27,23 +27,24 @@ def cli(g):
     me = cx["me"]
     out = ["# roost: several agents share this repository",
            "",
-           "roost coordinates AI agents working here at once, through one SQLite file "
-           "(.roost/roost.db): messages, file leases, a task board and progress marks.",
+           ("roost coordinates AI agents working here at once, through one SQLite file "
+            "(.roost/roost.db): messages, file leases, a task board and progress marks."),
            ""]
     if me.get("agent"):
         out.append(f"You are {me['agent']}" + (f" (role {me['role']})" if me.get("role") else "")
                    + f", at {pos(me.get('epoch', 0), me.get('round', 0))}.")
     else:
         taken = ", ".join(a["agent"] for a in cx["agents"]) or "none yet"
-        out += ["You have no roost identity yet. Pick a short id that is not taken "
-                f"(taken: {taken}), then:",
+        out += [("You have no roost identity yet. Pick a short id that is not taken "
+                 f"(taken: {taken}), then:"),
                 "  roost register ID            # once; binds your session when your CLI has one",
                 "  export ROOST_AGENT=ID        # or pass --agent ID to every command"]
     peers = [a for a in cx["agents"] if a["state"] != "gone" and a["agent"] != me.get("agent")]
     out.append("")
     if peers:
         out.append("Also here:")
-        out += [f"  {a['agent']:<16} {a['state']:<6} {pos(a['epoch'], a['round'])}, seen {ago(cx['now'], a['last_seen'])}"
+        out += [f"  {a['agent']:<16} {a['state']:<6} {pos(a['epoch'], a['round'])}, "
+                f"seen {ago(cx['now'], a['last_seen'])}"
                 + (f", role {a['role']}" if a.get("role") else "") for a in peers]
     else:
         out.append("No other live agent is here right now.")

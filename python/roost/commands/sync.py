@@ -8,8 +8,10 @@ from ..text import emit_json
 
 
 @command("sync", epilog="Usage: roost sync [--epoch N [--round R]] [--strict]")
-@click.option("--epoch", type=click.IntRange(min=0), help="Your position's epoch; also the epoch to ask about.")
-@click.option("--round", "round_", type=click.IntRange(min=0), help="With --epoch: your round, and the round to ask about.")
+@click.option("--epoch", type=click.IntRange(min=0),
+              help="Your position's epoch; also the epoch to ask about.")
+@click.option("--round", "round_", type=click.IntRange(min=0),
+              help="With --epoch: your round, and the round to ask about.")
 @click.option("--strict", is_flag=True, help="Count every registered agent in the frontier, gone ones too.")
 def cli(g, epoch, round_, strict):
     """Heartbeat, read new messages and check the frontier, in one command.
