@@ -217,7 +217,7 @@ class FrontierSection(Section):
     def parts(self, d, cx):
         lines = [f"- {pos(p['epoch'], p['round'])}: " + ", ".join(untrusted(a, 64) for a in p["agents"])
                  for p in d.get("positions", [])]
-        return [Part("frontier", "Live positions (least first: the frontier)", lines, len(lines),
+        return [Part("positions", "Live positions (least first: the frontier)", lines, len(lines),
                      "roost frontier")]
 
     def status(self, d, cx, compact):
