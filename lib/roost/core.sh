@@ -8,7 +8,6 @@
 _ROOST_OK=0 _ROOST_ERROR=1 _ROOST_DENIED=2 _ROOST_USAGE=64
 _ROOST_UNAVAILABLE=69 _ROOST_BUSY=75 _ROOST_CONFIG=78
 _ROOST_APP_ID=1380928340
-_ROOST_MIN_SQLITE=3037000
 # The status marker (ASCII unit separator, a literal byte), tab, newline.
 _roost_us=''
 _roost_tab='	'
@@ -201,40 +200,23 @@ _roost_begin() {
   _roost_lit "$_roost_db"
   # .timeout comes first: every statement after it, the per-connection
   # set-up included, waits out a busy database instead of failing at once.
-  # (A dot-command argument in single quotes is taken as is.)
+  # (A dot-command argument in single quotes is taken as is.) The rest of
+  # the prelude is core_begin.sql: a file costs neither parsing here nor
+  # bytes in the script.
   _roost_s=".timeout $_roost_timeout
 .read '$ROOST_HOME/python/roost/schema/connection.sql'
 .parameter init
-BEGIN IMMEDIATE;
-INSERT INTO roost_err SELECT 78, CASE
-  WHEN a != $_ROOST_APP_ID THEN 'not a roost database: ' || $_roost_r
-  WHEN v > $_roost_want THEN 'database schema version ' || v || ' is newer than this roost ($_roost_want): upgrade roost'
-  ELSE 'database schema version ' || v || ' needs migrating to $_roost_want: run ''roost migrate''' END
-  FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
-               (SELECT user_version FROM pragma_user_version) AS v)
-  WHERE a != $_ROOST_APP_ID OR v != $_roost_want;
-INSERT INTO roost_err SELECT 69, 'sqlite3 ' || sqlite_version() || ' is too old: install sqlite3 3.37 or newer'
-  WHERE (SELECT CAST(substr(x, 1, instr(x, '.') - 1) AS INTEGER) * 1000000
-              + CAST(substr(y, 1, instr(y, '.') - 1) AS INTEGER) * 1000
-           FROM (SELECT x, substr(x, instr(x, '.') + 1) AS y
-                   FROM (SELECT sqlite_version() || '.' AS x))) < $_ROOST_MIN_SQLITE;
-"
-  _roost_stop
-  _roost_s="${_roost_s}INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql);
-INSERT INTO roost_ctx VALUES ('now', @now);
-INSERT INTO emit(agent, kind, target, body, at)
-  SELECT @me, 'register', @me, NULL, @now
-  WHERE @me IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agents WHERE id = @me);
-INSERT INTO agents(id, registered_at, last_seen) SELECT @me, @now, @now WHERE @me IS NOT NULL
-  ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), dead_at = NULL, ended_at = NULL;
+INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql),
+  ('@roost_db', $_roost_r), ('@roost_v', $_roost_want), ('@roost_app', $_ROOST_APP_ID);
+.read '$ROOST_HOME/python/roost/schema/core_begin.sql'
 "
 }
 
 # _roost_need_me: stop (exit 64) when the caller has no identity.
 _roost_need_me() {
-  _roost_s="${_roost_s}INSERT INTO roost_err SELECT 64, 'no identity: pass --agent ID, set ROOST_AGENT, or bind this session with ''roost register ID''' WHERE @me IS NULL;
+  _roost_s="${_roost_s}SELECT char(31) || '64' || char(9) || 'no identity: pass --agent ID, set ROOST_AGENT, or bind this session with ''roost register ID''' WHERE @me IS NULL;
+INSERT INTO roost_stop SELECT 1 WHERE @me IS NULL;
 "
-  _roost_stop
 }
 
 # _roost_stop: if an error was recorded, print it and abort (rollback).
