@@ -190,7 +190,15 @@ _roost_begin() {
   # (A dot-command argument in single quotes is taken as is.) The rest of
   # the prelude is core_begin.sql: a file costs neither parsing here nor
   # bytes in the script.
+  # The WAL is kept at exit (no checkpoint and fsync on every close) but
+  # stays bounded: past 64 frames a commit checkpoints it (the pragma's
+  # output is discarded), and the write _roost_wal_restart adds after the
+  # command's COMMIT then starts the WAL over. See _roost_wal_restart.
   _roost_s=".timeout $_roost_timeout
+.output /dev/null
+.dbconfig no_ckpt_on_close on
+PRAGMA wal_autocheckpoint = 64;
+.output
 .read '$ROOST_HOME/python/roost/schema/connection.sql'
 .parameter init
 INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql),
@@ -219,6 +227,23 @@ INSERT INTO roost_stop SELECT 1 FROM roost_err LIMIT 1;
 _roost_end() {
   _roost_s="${_roost_s}COMMIT;
 SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1), '0');
+.timeout 0
+"
+  _roost_wal_restart
+}
+
+# _roost_wal_restart: append the write that lets the WAL start over. A
+# roost command is usually the only process with the database open; SQLite
+# then rebuilds the WAL index from the WAL on open and forgets what was
+# checkpointed, so only the process that checkpointed (the commit past
+# wal_autocheckpoint) can restart the WAL, and only at its next write. This
+# is that write: it rewrites the constant application_id (page 1; a write
+# that changes nothing would be skipped). After the status line, so a busy
+# database (.timeout 0 in _roost_end) costs nothing but this restart.
+# Durability is synchronous=NORMAL's: a commit survives any process crash;
+# a power loss may lose the last commits, never corrupt the file.
+_roost_wal_restart() {
+  _roost_s="${_roost_s}PRAGMA application_id = $_ROOST_APP_ID;
 "
 }
 
