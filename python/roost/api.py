@@ -21,6 +21,7 @@ from . import proc
 from .errors import RoostError, UsageError
 from .leases import LeasesMixin
 from .messages import MessagesMixin
+from .progress import ProgressMixin
 from .tasks import TasksMixin
 from .text import sqltext
 
@@ -198,15 +199,19 @@ class CoreMixin:
             if v is not None and (not isinstance(v, int) or v < 0):
                 raise UsageError(f"--{name} needs a whole number")
         with self.tx() as now:
-            a = self.me()
-            c = self.conn
-            c.execute(
-                "UPDATE agents SET round = CASE WHEN ? IS NOT NULL THEN ? "
-                "WHEN ? IS NOT NULL AND ? != epoch THEN 0 ELSE round END, "
-                "epoch = coalesce(?, epoch) WHERE id = ?",
-                (round, round, epoch, epoch, epoch, a))
-            ep, rd = c.execute("SELECT epoch, round FROM agents WHERE id = ?", (a,)).fetchone()
-            ev = self.emit("heartbeat", a, {"epoch": ep, "round": rd}, now=now)
+            return self._heartbeat(now, epoch, round)
+
+    def _heartbeat(self, now: int, epoch: int | None, round: int | None) -> dict[str, Any]:
+        """The heartbeat inside a transaction (sync runs it with others)."""
+        a = self.me()
+        c = self.conn
+        c.execute(
+            "UPDATE agents SET round = CASE WHEN ? IS NOT NULL THEN ? "
+            "WHEN ? IS NOT NULL AND ? != epoch THEN 0 ELSE round END, "
+            "epoch = coalesce(?, epoch) WHERE id = ?",
+            (round, round, epoch, epoch, epoch, a))
+        ep, rd = c.execute("SELECT epoch, round FROM agents WHERE id = ?", (a,)).fetchone()
+        ev = self.emit("heartbeat", a, {"epoch": ep, "round": rd}, now=now)
         return {"agent": a, "seq": ev["seq"], "ts": ev["ts"], "epoch": ep, "round": rd}
 
     def agents(self) -> list[dict[str, Any]]:
@@ -322,5 +327,5 @@ class _Tx:
         return self.cm.__exit__(et, ev, tb)
 
 
-class Roost(MessagesMixin, TasksMixin, LeasesMixin, CoreMixin):
+class Roost(ProgressMixin, MessagesMixin, TasksMixin, LeasesMixin, CoreMixin):
     """Every roost operation, for one database and one caller."""

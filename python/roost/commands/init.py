@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import click
 
@@ -23,10 +24,41 @@ and answer messages (`roost recv`, `roost send`). `roost help` lists all.
 """
 
 
+_BEGIN_RE = re.compile(r"<!-- roost:begin\b[^\n]*?-->")
+
+
+def _managed_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every managed section. A section whose end marker
+    was deleted runs on only over lines that are lines of SECTION, so no
+    text of the user's is ever taken for it."""
+    spans = []
+    ours = {ln for ln in SECTION.splitlines() if ln.strip()}
+    m = _BEGIN_RE.search(text)
+    while m:
+        nxt = _BEGIN_RE.search(text, m.end())
+        limit = nxt.start() if nxt else len(text)
+        e = text.find(END, m.end(), limit)
+        if e >= 0:
+            stop = e + len(END)
+        else:
+            rest = text[m.end():limit]
+            nl = rest.find("\n")
+            stop = m.end() + (nl + 1 if nl >= 0 else len(rest))  # the begin line
+            for ln in (rest[nl + 1:].splitlines(keepends=True) if nl >= 0 else []):
+                if ln.strip() and ln.rstrip("\r\n") not in ours:
+                    break
+                stop += len(ln)
+            stop = len(text[:stop].rstrip("\r\n"))
+        spans.append((m.start(), stop))
+        m = nxt
+    return spans
+
+
 def update_agents_md(root: str) -> str:
     """Add or refresh the managed section of ROOT/AGENTS.md; returns
-    'created', 'updated' or 'unchanged'. Only text between the markers is
-    ever replaced."""
+    'created', 'updated' or 'unchanged'. Only the managed section is ever
+    replaced; duplicates (from a copy-paste or a lost end marker) collapse
+    into one."""
     path = os.path.join(root, "AGENTS.md")
     if not os.path.exists(path):
         with open(path, "w", encoding="utf-8") as f:
@@ -34,11 +66,16 @@ def update_agents_md(root: str) -> str:
         return "created"
     with open(path, encoding="utf-8", errors="surrogateescape", newline="") as f:
         old = f.read()
-    b, e = old.find(BEGIN), old.find(END)
-    if b >= 0 and e > b:
-        new = old[:b] + SECTION.rstrip("\n") + old[e + len(END):]
+    spans = _managed_spans(old)
+    if spans:
+        new = old[:spans[0][0]] + SECTION.rstrip("\n")
+        prev = spans[0][1]
+        for b, e in spans[1:]:
+            new += old[prev:b].rstrip("\n") if old[prev:b].strip() else ""
+            prev = e
+        new += old[prev:]
     else:
-        sep = "" if old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
+        sep = "" if old.endswith("\n\n") or not old else ("\n" if old.endswith("\n") else "\n\n")
         new = old + sep + SECTION
     if new == old:
         return "unchanged"

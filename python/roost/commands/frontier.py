@@ -1,0 +1,61 @@
+"""roost frontier."""
+from __future__ import annotations
+
+import click
+
+from ..cli import command
+from ..text import emit_json
+
+
+def verdict_lines(f: dict) -> list[str]:
+    """Human lines for a frontier answer (shared by frontier, gate, sync)."""
+    from ..progress import pos
+    out = []
+    if "epoch" in f:
+        what = pos(f["epoch"], f["round"])
+        if f["safe"]:
+            out.append(f"SAFE to finalize {what}: every live agent"
+                       + (" but you" if f["agent"] else "") + " is past it")
+        else:
+            out.append(f"NOT SAFE to finalize {what}")
+            out += [f"  blocked by {b['agent']} at {pos(b['epoch'], b['round'])} ({b['state']})"
+                    for b in f["blockers"]]
+    else:
+        fr = f["frontier"]
+        if fr is None:
+            out.append("frontier: empty (no live agents)")
+        else:
+            out.append(f"frontier: {pos(fr['epoch'], fr['round'])} ({', '.join(fr['agents'])})")
+            out += [f"  {pos(p['epoch'], p['round'])}: {', '.join(p['agents'])}" for p in f["positions"]]
+    if f["ignored"]:
+        out.append("ignored (gone): " + ", ".join(
+            f"{a['agent']} at {pos(a['epoch'], a['round'])}" for a in f["ignored"]))
+    return out
+
+
+@command("frontier", epilog="Usage: roost frontier [--epoch N [--round R]] [--strict]")
+@click.option("--epoch", type=click.IntRange(min=0), help="Ask whether this epoch is safe to finalize.")
+@click.option("--round", "round_", type=click.IntRange(min=0), help="With --epoch: ask about (epoch, round).")
+@click.option("--strict", is_flag=True, help="Count every registered agent, gone ones too.")
+def cli(g, epoch, round_, strict):
+    """Print the frontier, or whether epoch N (round R) is safe to finalize.
+
+    The frontier is the least pointstamp (epoch, round) held by a live
+    agent (active or idle), with who holds it; every live position follows.
+    With --epoch N: SAFE when every live agent other than you is strictly
+    past N (past (N, R) with --round); NOT SAFE lists each blocker. An
+    agent whose process is found dead on this host is recorded as gone on
+    the spot and stops blocking. Gone agents never block and are listed as
+    ignored; --strict counts every registered agent.
+
+    JSON: {"agent", "strict", "frontier": {"epoch", "round", "agents"} or
+    null, "positions": [...], "ignored": [{"agent", "state", "epoch",
+    "round"}]}; with --epoch also "epoch", "round", "safe", "blockers".
+
+    Exit codes: 0 printed, or SAFE; 2 NOT SAFE; 64 bad arguments; 75 busy."""
+    f = g.roost().frontier(epoch, round_, strict=strict)
+    if g.json:
+        emit_json(f)
+    elif not g.quiet:
+        click.echo("\n".join(verdict_lines(f)))
+    return 2 if f.get("safe") is False else 0
