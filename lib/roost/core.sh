@@ -8,7 +8,6 @@
 _ROOST_OK=0 _ROOST_ERROR=1 _ROOST_DENIED=2 _ROOST_USAGE=64
 _ROOST_UNAVAILABLE=69 _ROOST_BUSY=75 _ROOST_CONFIG=78
 _ROOST_APP_ID=1380928340
-_ROOST_MIN_SQLITE=3037000
 # The status marker (ASCII unit separator, a literal byte), tab, newline.
 _roost_us=''
 _roost_tab='	'
@@ -20,6 +19,16 @@ _roost_nl='
 _roost_err() {
   command printf 'roost: %s: %s\n' "$1" "$2" >&2
 }
+
+# Helpers off the hot path live in util.sh: these stubs source it on
+# first use (it redefines them) and call the real function. A command
+# that never needs them does not pay for parsing them.
+_roost_util() { . "$ROOST_HOME/lib/roost/util.sh"; }
+_roost_duration() { _roost_util; _roost_duration "$@"; }
+_roost_python() { _roost_util; _roost_python "$@"; }
+_roost_help_file() { _roost_util; _roost_help_file "$@"; }
+_roost_usage() { _roost_util; _roost_usage "$@"; }
+_roost_pid_dead() { _roost_util; _roost_pid_dead "$@"; }
 
 # _roost_lit TEXT: set _roost_r to TEXT as an SQL string expression. The
 # only special character inside an SQLite literal is the single quote,
@@ -71,29 +80,6 @@ _roost_id_ok() {
 _roost_uint() {
   case $1 in ''|*[!0-9]*) return 1 ;; esac
   [ "${#1}" -le 18 ]
-}
-
-# _roost_duration OPT VALUE: set _roost_r to VALUE in seconds (90s, 15m,
-# 2h, 1d, or plain seconds); 64 with a message when malformed.
-_roost_duration() {
-  _roost_r=$2
-  case $2 in
-    *s) _roost_r=${2%s} ;;
-    *m) _roost_r=${2%m} ;;
-    *h) _roost_r=${2%h} ;;
-    *d) _roost_r=${2%d} ;;
-  esac
-  if ! _roost_uint "$_roost_r" || [ "${#_roost_r}" -gt 9 ]; then
-    _roost_lit "$2"
-    _roost_err "$_roost_cmd" "bad duration for $1: $_roost_r (use 90s, 15m, 2h, 1d or seconds)"
-    return 64
-  fi
-  case $2 in
-    *m) _roost_r=$((_roost_r * 60)) ;;
-    *h) _roost_r=$((_roost_r * 3600)) ;;
-    *d) _roost_r=$((_roost_r * 86400)) ;;
-  esac
-  return 0
 }
 
 # _roost_locate: set _roost_root (ROOT), _roost_db and _roost_db_how.
@@ -201,40 +187,31 @@ _roost_begin() {
   _roost_lit "$_roost_db"
   # .timeout comes first: every statement after it, the per-connection
   # set-up included, waits out a busy database instead of failing at once.
-  # (A dot-command argument in single quotes is taken as is.)
+  # (A dot-command argument in single quotes is taken as is.) The rest of
+  # the prelude is core_begin.sql: a file costs neither parsing here nor
+  # bytes in the script.
+  # The WAL is kept at exit (no checkpoint and fsync on every close) but
+  # stays bounded: past 64 frames a commit checkpoints it (the pragma's
+  # output is discarded), and the write _roost_wal_restart adds after the
+  # command's COMMIT then starts the WAL over. See _roost_wal_restart.
   _roost_s=".timeout $_roost_timeout
+.output /dev/null
+.dbconfig no_ckpt_on_close on
+PRAGMA wal_autocheckpoint = 64;
+.output
 .read '$ROOST_HOME/python/roost/schema/connection.sql'
 .parameter init
-BEGIN IMMEDIATE;
-INSERT INTO roost_err SELECT 78, CASE
-  WHEN a != $_ROOST_APP_ID THEN 'not a roost database: ' || $_roost_r
-  WHEN v > $_roost_want THEN 'database schema version ' || v || ' is newer than this roost ($_roost_want): upgrade roost'
-  ELSE 'database schema version ' || v || ' needs migrating to $_roost_want: run ''roost migrate''' END
-  FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
-               (SELECT user_version FROM pragma_user_version) AS v)
-  WHERE a != $_ROOST_APP_ID OR v != $_roost_want;
-INSERT INTO roost_err SELECT 69, 'sqlite3 ' || sqlite_version() || ' is too old: install sqlite3 3.37 or newer'
-  WHERE (SELECT CAST(substr(x, 1, instr(x, '.') - 1) AS INTEGER) * 1000000
-              + CAST(substr(y, 1, instr(y, '.') - 1) AS INTEGER) * 1000
-           FROM (SELECT x, substr(x, instr(x, '.') + 1) AS y
-                   FROM (SELECT sqlite_version() || '.' AS x))) < $_ROOST_MIN_SQLITE;
-"
-  _roost_stop
-  _roost_s="${_roost_s}INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql);
-INSERT INTO roost_ctx VALUES ('now', @now);
-INSERT INTO emit(agent, kind, target, body, at)
-  SELECT @me, 'register', @me, NULL, @now
-  WHERE @me IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agents WHERE id = @me);
-INSERT INTO agents(id, registered_at, last_seen) SELECT @me, @now, @now WHERE @me IS NOT NULL
-  ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), dead_at = NULL, ended_at = NULL;
+INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql),
+  ('@roost_db', $_roost_r), ('@roost_v', $_roost_want), ('@roost_app', $_ROOST_APP_ID);
+.read '$ROOST_HOME/python/roost/schema/core_begin.sql'
 "
 }
 
 # _roost_need_me: stop (exit 64) when the caller has no identity.
 _roost_need_me() {
-  _roost_s="${_roost_s}INSERT INTO roost_err SELECT 64, 'no identity: pass --agent ID, set ROOST_AGENT, or bind this session with ''roost register ID''' WHERE @me IS NULL;
+  _roost_s="${_roost_s}SELECT char(31) || '64' || char(9) || 'no identity: pass --agent ID, set ROOST_AGENT, or bind this session with ''roost register ID''' WHERE @me IS NULL;
+INSERT INTO roost_stop SELECT 1 WHERE @me IS NULL;
 "
-  _roost_stop
 }
 
 # _roost_stop: if an error was recorded, print it and abort (rollback).
@@ -250,6 +227,23 @@ INSERT INTO roost_stop SELECT 1 FROM roost_err LIMIT 1;
 _roost_end() {
   _roost_s="${_roost_s}COMMIT;
 SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1), '0');
+.timeout 0
+"
+  _roost_wal_restart
+}
+
+# _roost_wal_restart: append the write that lets the WAL start over. A
+# roost command is usually the only process with the database open; SQLite
+# then rebuilds the WAL index from the WAL on open and forgets what was
+# checkpointed, so only the process that checkpointed (the commit past
+# wal_autocheckpoint) can restart the WAL, and only at its next write. This
+# is that write: it rewrites the constant application_id (page 1; a write
+# that changes nothing would be skipped). After the status line, so a busy
+# database (.timeout 0 in _roost_end) costs nothing but this restart.
+# Durability is synchronous=NORMAL's: a commit survives any process crash;
+# a power loss may lose the last commits, never corrupt the file.
+_roost_wal_restart() {
+  _roost_s="${_roost_s}PRAGMA application_id = $_ROOST_APP_ID;
 "
 }
 
@@ -308,15 +302,6 @@ _ROOST_EOF_
   return "$_roost_rc"
 }
 
-# _roost_python ARGS...: run the Python core (a slow path) and wait for it.
-_roost_python() {
-  if ! command -v "$_roost_py" >/dev/null 2>&1; then
-    _roost_err "${_roost_cmd:-roost}" "python3 not found: install Python 3.9 or newer (or set ROOST_PYTHON)"
-    return 69
-  fi
-  PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH} "$_roost_py" -m roost "$@"
-}
-
 # _roost_clean SQL-EXPR: set _roost_r to an SQL expression that removes
 # terminal control characters (C0 but tab and newline, DEL, C1 CSI) from
 # EXPR, for human output of text that agents wrote. The replace() calls are
@@ -331,19 +316,6 @@ _roost_clean() {
   done
   _roost_r="(SELECT $_roost_cl FROM (SELECT $_roost_r AS y))"
   unset _roost_c _roost_cl
-}
-
-# _roost_help_file FILE: print a command file's header comment as its help.
-_roost_help_file() {
-  while IFS= read -r _roost_l; do
-    case $_roost_l in
-      '#!'*|'# shellcheck'*) continue ;;
-      '#') command printf '\n' ;;
-      '# '*) command printf '%s\n' "${_roost_l#\# }" ;;
-      *) break ;;
-    esac
-  done < "$1"
-  unset _roost_l
 }
 
 # _roost_alias NAME: set _roost_r to the command NAME stands for.
@@ -437,12 +409,6 @@ _roost_noargs() {
   return 64
 }
 
-# _roost_usage MSG: a usage error (64).
-_roost_usage() {
-  _roost_err "$_roost_cmd" "$1 (see 'roost $_roost_cmd --help')"
-  return 64
-}
-
 # _roost_hostname: set _roost_host to this host's name (no process on Linux).
 _roost_hostname() {
   _roost_host=
@@ -454,28 +420,3 @@ _roost_hostname() {
   [ -n "$_roost_host" ] || _roost_host=$(uname -n)
 }
 
-# _roost_pid_dead PID START HOST: 0 when the process is provably gone: on
-# this host, and no such pid, or the pid now belongs to a process with
-# another start time (recycled). Mirrors roost.proc.pid_dead.
-_roost_pid_dead() {
-  [ -n "$1" ] || return 1
-  _roost_hostname
-  [ "$3" = "$_roost_host" ] || return 1
-  if [ ! -d /proc/self ]; then
-    kill -0 "$1" 2>/dev/null && return 1
-    return 0
-  fi
-  _roost_l= _roost_ps=$2
-  { IFS= read -r _roost_l < "/proc/$1/stat"; } 2>/dev/null || { unset _roost_l _roost_ps; return 0; }
-  _roost_l=${_roost_l##*) }
-  # Fields after "pid (comm) " start at field 3; the start time is field 22.
-  # shellcheck disable=SC2086 # split the stat fields on purpose
-  set -- $_roost_l
-  unset _roost_l
-  if [ "$#" -ge 20 ]; then
-    shift 19
-    if [ -n "$_roost_ps" ] && [ "$1" != "$_roost_ps" ]; then unset _roost_ps; return 0; fi
-  fi
-  unset _roost_ps
-  return 1
-}

@@ -131,11 +131,19 @@ def _statements(sql: str) -> Iterator[str]:
 _CONNECTION_SQL: list[str] | None = None
 
 
+# The per-connection set-up, and the TEMP objects the shell makes only in
+# the commands that use them (every Python connection gets them all).
+CONNECTION_FILES = ("connection.sql", "tasks_notice.sql", "tasks_json.sql")
+
+
 def _connection_sql() -> list[str]:
     global _CONNECTION_SQL
     if _CONNECTION_SQL is None:
-        with open(os.path.join(SCHEMA_DIR, "connection.sql"), encoding="utf-8") as f:
-            _CONNECTION_SQL = list(_statements(f.read()))
+        out = []
+        for name in CONNECTION_FILES:
+            with open(os.path.join(SCHEMA_DIR, name), encoding="utf-8") as f:
+                out += _statements(f.read())
+        _CONNECTION_SQL = out
     return _CONNECTION_SQL
 
 

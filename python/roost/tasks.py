@@ -12,7 +12,8 @@ claim's lease: every roost command the holder runs renews it (see
 schema/0004_tasks.sql). The claim itself, board upkeep (stuck parking,
 escalation) and the task JSON are SQL shared with the shell
 (schema/tasks_claim.sql, tasks_due.sql, tasks_act.sql, the task_json
-view), so both languages take the same decisions and print the same bytes.
+view in tasks_json.sql), so both languages take the same decisions and
+print the same bytes.
 """
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ class TasksMixin:
 
     def _notify(self, target: str, task: int, about: str, text: str, now: int) -> None:
         """The one Python path for a task notification (a 'notice' event per
-        recipient today; see the task_notice view in 0004_tasks.sql)."""
+        recipient today; see the task_notice view in tasks_notice.sql)."""
         body = json.dumps({"task": f"T-{task}", "about": about, "by": self._resolve() or "operator",
                            "text": text}, ensure_ascii=False, separators=(",", ":"))
         self.conn.execute(

@@ -197,56 +197,6 @@ BEGIN
                            THEN max(offered_at, NEW.updated_at) ELSE offered_at END
    WHERE id IN (SELECT task FROM task_deps WHERE after = NEW.id);
 END;
-CREATE VIEW task_notice(actor, target, body, at) AS
-  SELECT NULL, NULL, NULL, NULL WHERE 0
-/* task_notice(actor,target,body,at) */;
-CREATE TRIGGER task_notice_insert INSTEAD OF INSERT ON task_notice
-BEGIN
-  INSERT INTO emit(agent, kind, target, body, at)
-    SELECT NEW.actor, 'notice', a.id, NEW.body, NEW.at FROM agents a
-     WHERE a.id = NEW.target
-        OR (NEW.target GLOB 'role:*' AND a.role = substr(NEW.target, 6))
-        OR (NEW.target GLOB 'team:*' AND a.team = substr(NEW.target, 6))
-     ORDER BY a.id;
-  INSERT INTO emit(agent, kind, target, body, at)
-    SELECT NEW.actor, 'notice', NEW.target, NEW.body, NEW.at
-     WHERE NOT EXISTS (SELECT 1 FROM agents a
-                        WHERE a.id = NEW.target
-                           OR (NEW.target GLOB 'role:*' AND a.role = substr(NEW.target, 6))
-                           OR (NEW.target GLOB 'team:*' AND a.team = substr(NEW.target, 6)));
-END;
-CREATE VIEW task_json(id, json) AS
-  SELECT t.id, json_object(
-    'id', 'T-' || t.id,
-    'title', t.title,
-    'body', t.body,
-    'priority', t.priority,
-    'status', t.status,
-    'ready', json(CASE WHEN t.status = 'open' AND t.waiting = 0 THEN 'true' ELSE 'false' END),
-    'for', t.for_target,
-    'queue', t.queue,
-    'holder', t.holder,
-    'claimed_at', t.claimed_at,
-    'lease_until', CASE WHEN t.status = 'claimed'
-                        THEN (SELECT a.last_seen FROM agents a WHERE a.id = t.holder) + t.lease_secs END,
-    'after', json((SELECT json_group_array('T-' || d.after)
-                     FROM (SELECT after FROM task_deps WHERE task = t.id ORDER BY after) d)),
-    'waiting_on', json((SELECT json_group_array('T-' || d.after)
-                          FROM (SELECT x.after FROM task_deps x JOIN tasks y ON y.id = x.after
-                                 WHERE x.task = t.id AND y.status != 'done' ORDER BY x.after) d)),
-    'files', json((SELECT json_group_array(f.path)
-                     FROM (SELECT path FROM task_files WHERE task = t.id ORDER BY path) f)),
-    'attempts', t.attempts,
-    'reclaims', t.reclaims,
-    'created_by', t.created_by,
-    'created_at', t.created_at,
-    'updated_at', t.updated_at,
-    'offered_at', t.offered_at,
-    'escalated_at', t.escalated_at,
-    'note', t.note,
-    'reason', t.reason)
-  FROM tasks t
-/* task_json(id,json) */;
 CREATE TRIGGER notice_is_a_message AFTER INSERT ON events
 WHEN NEW.kind = 'notice' AND EXISTS (SELECT 1 FROM agents WHERE id = NEW.target)
 BEGIN

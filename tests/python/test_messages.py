@@ -624,6 +624,32 @@ def test_the_wal_does_not_grow_with_history_under_shell_only_traffic(db):
     assert max(sizes) < 512 * 1024, sizes
 
 
+def test_the_kept_wal_stays_bounded_over_thousands_of_shell_writes(db):
+    # The shell keeps the WAL at exit (no checkpoint and fsync per command);
+    # a commit past 64 frames checkpoints and the next write restarts it.
+    # Without the restart the WAL grew by every commit (about 4 KiB each).
+    reg("alice", "bob")
+    sizes = []
+    for i in range(1500):
+        step = i % 5
+        if step == 0:
+            ok(R("alice", "send", "--no-recv", "bob", f"message {i}"))
+        elif step == 1:
+            ok(R("bob", "lock", "src/f.py"))
+        elif step == 2:
+            ok(R("bob", "unlock", "src/f.py"))
+        else:
+            ok(R("alice" if step == 3 else "bob", "heartbeat"))
+        if i % 100 == 99:
+            w = db + "-wal"
+            sizes.append(os.path.getsize(w) if os.path.exists(w) else 0)
+    assert max(sizes) < 1024 * 1024, sizes
+    c = sqlite3.connect(db)
+    assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert c.execute("SELECT count(*) FROM events WHERE kind = 'heartbeat'").fetchone()[0] == 600
+    c.close()
+
+
 def test_message_commands_have_help_with_usage_json_and_exit_codes():
     for name in ("send", "broadcast", "recv", "inbox", "read", "ack", "thread", "sent", "watch"):
         r = run_roost(name, "--help")

@@ -169,6 +169,7 @@ _roost_claim_script() {
   _roost_lit "$_roost_host"
   _roost_s="${_roost_s}INSERT INTO temp.sqlite_parameters VALUES ('@want', $_roost_tid), ('@lease', $_roost_lease), ('@host', $_roost_r);
 $1"
+  _roost_task_read tasks_notice.sql
   _roost_task_read tasks_due.sql
   [ -n "${2:-}" ] && _roost_task_read tasks_act.sql
   _roost_task_read tasks_claim.sql
@@ -180,6 +181,7 @@ DELETE FROM roost_err WHERE (SELECT v FROM roost_ctx WHERE k = 'due') OR EXISTS 
 "
   fi
   if [ -n "$_roost_opt_json" ]; then
+    _roost_task_read tasks_json.sql
     _roost_s="${_roost_s}SELECT json_set(j.json, '\$.reclaimed_from', (SELECT v FROM roost_ctx WHERE k = 'prev'))
   FROM task_json j WHERE j.id = coalesce((SELECT v FROM roost_ctx WHERE k = 'task'), (SELECT v FROM roost_ctx WHERE k = 'own'));
 "

@@ -1,14 +1,11 @@
 -- Per-connection set-up, run by both sides on every connection: the sqlite3
 -- CLI reads it with -init, Python executes it minus the dot-command lines.
 -- Nothing here writes to the database file.
--- The WAL is checkpointed when the last connection closes (SQLite's
--- default; no .dbconfig no_ckpt_on_close). Keeping it at close looks
--- cheaper but is not: a roost command is usually the only process with the
--- database open, so on open SQLite rebuilds the WAL index by reading the
--- whole WAL, and since that rebuild forgets what was checkpointed, the WAL
--- is never restarted either: it grows without bound and every command
--- gets slower (measured: 8 ms per send after 300 sends, 16 ms at 2000 WAL
--- pages, against 5 ms steady with the checkpoint at close).
+-- The WAL: Python and the hooks leave SQLite's checkpoint at close on;
+-- the shell's commands keep the WAL at exit and restart it themselves
+-- (_roost_begin and _roost_wal_restart in lib/roost/core.sh: a kept WAL
+-- that is never restarted grows without bound, because a lone process
+-- rebuilds the WAL index on open and forgets what was checkpointed).
 PRAGMA foreign_keys = ON;
 PRAGMA synchronous = NORMAL;
 PRAGMA temp_store = MEMORY;

@@ -2,7 +2,7 @@
 -- left in temp.roost_ctx, then clear them. Same rules as tasks_due.sql:
 -- shared by both languages, inside the caller's write transaction, not a
 -- migration. Parameters: @me (or NULL), @now. Notifications go through
--- the task_notice view (0004_tasks.sql), the one place to swap for
+-- the task_notice view (tasks_notice.sql), the one place to swap for
 -- messages.
 
 -- Park as stuck: the ended claim counts as one more reclaim; the previous

@@ -1,0 +1,81 @@
+# shellcheck shell=sh
+# roost shell helpers off the hot path (usage errors, durations, help, the
+# Python slow path, pid checks), sourced by the stubs in core.sh on first
+# use. Same rules as core.sh: functions only, they return, never exit.
+
+# _roost_duration OPT VALUE: set _roost_r to VALUE in seconds (90s, 15m,
+# 2h, 1d, or plain seconds); 64 with a message when malformed.
+_roost_duration() {
+  _roost_r=$2
+  case $2 in
+    *s) _roost_r=${2%s} ;;
+    *m) _roost_r=${2%m} ;;
+    *h) _roost_r=${2%h} ;;
+    *d) _roost_r=${2%d} ;;
+  esac
+  if ! _roost_uint "$_roost_r" || [ "${#_roost_r}" -gt 9 ]; then
+    _roost_lit "$2"
+    _roost_err "$_roost_cmd" "bad duration for $1: $_roost_r (use 90s, 15m, 2h, 1d or seconds)"
+    return 64
+  fi
+  case $2 in
+    *m) _roost_r=$((_roost_r * 60)) ;;
+    *h) _roost_r=$((_roost_r * 3600)) ;;
+    *d) _roost_r=$((_roost_r * 86400)) ;;
+  esac
+  return 0
+}
+
+# _roost_python ARGS...: run the Python core (a slow path) and wait for it.
+_roost_python() {
+  if ! command -v "$_roost_py" >/dev/null 2>&1; then
+    _roost_err "${_roost_cmd:-roost}" "python3 not found: install Python 3.9 or newer (or set ROOST_PYTHON)"
+    return 69
+  fi
+  PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH} "$_roost_py" -m roost "$@"
+}
+
+# _roost_help_file FILE: print a command file's header comment as its help.
+_roost_help_file() {
+  while IFS= read -r _roost_l; do
+    case $_roost_l in
+      '#!'*|'# shellcheck'*) continue ;;
+      '#') command printf '\n' ;;
+      '# '*) command printf '%s\n' "${_roost_l#\# }" ;;
+      *) break ;;
+    esac
+  done < "$1"
+  unset _roost_l
+}
+
+# _roost_usage MSG: a usage error (64).
+_roost_usage() {
+  _roost_err "$_roost_cmd" "$1 (see 'roost $_roost_cmd --help')"
+  return 64
+}
+
+# _roost_pid_dead PID START HOST: 0 when the process is provably gone: on
+# this host, and no such pid, or the pid now belongs to a process with
+# another start time (recycled). Mirrors roost.proc.pid_dead.
+_roost_pid_dead() {
+  [ -n "$1" ] || return 1
+  _roost_hostname
+  [ "$3" = "$_roost_host" ] || return 1
+  if [ ! -d /proc/self ]; then
+    kill -0 "$1" 2>/dev/null && return 1
+    return 0
+  fi
+  _roost_l= _roost_ps=$2
+  { IFS= read -r _roost_l < "/proc/$1/stat"; } 2>/dev/null || { unset _roost_l _roost_ps; return 0; }
+  _roost_l=${_roost_l##*) }
+  # Fields after "pid (comm) " start at field 3; the start time is field 22.
+  # shellcheck disable=SC2086 # split the stat fields on purpose
+  set -- $_roost_l
+  unset _roost_l
+  if [ "$#" -ge 20 ]; then
+    shift 19
+    if [ -n "$_roost_ps" ] && [ "$1" != "$_roost_ps" ]; then unset _roost_ps; return 0; fi
+  fi
+  unset _roost_ps
+  return 1
+}

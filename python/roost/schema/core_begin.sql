@@ -1,0 +1,29 @@
+-- The prelude of every shell command's script (_roost_begin in
+-- lib/roost/core.sh reads it after connection.sql). Not a migration; not
+-- read by Python, which does the same in roost/db.py and api.py. Kept in a
+-- file so the shell neither parses nor pipes it on every call.
+-- Parameters: @now, @me, @roost_db (the path, for messages), @roost_v (the
+-- schema version this roost wants), @roost_app (roost's application_id).
+-- One transaction for the whole command; refuse a database that is not
+-- roost's, or of another schema version, or a CLI older than 3.37 (GLOB
+-- on the version string: cheaper to compile than parsing it to a number).
+BEGIN IMMEDIATE;
+INSERT INTO roost_err SELECT 78, CASE
+  WHEN a != @roost_app THEN 'not a roost database: ' || @roost_db
+  WHEN v > @roost_v THEN 'database schema version ' || v || ' is newer than this roost (' || @roost_v || '): upgrade roost'
+  ELSE 'database schema version ' || v || ' needs migrating to ' || @roost_v || ': run ''roost migrate''' END
+  FROM (SELECT application_id AS a FROM pragma_application_id), (SELECT user_version AS v FROM pragma_user_version)
+  WHERE a != @roost_app OR v != @roost_v
+UNION ALL
+SELECT 69, 'sqlite3 ' || sqlite_version() || ' is too old: install sqlite3 3.37 or newer'
+  WHERE sqlite_version() GLOB '[12].*' OR sqlite_version() GLOB '3.[0-9].*'
+     OR sqlite_version() GLOB '3.[12][0-9].*' OR sqlite_version() GLOB '3.3[0-6].*';
+SELECT char(31) || rc || char(9) || msg FROM roost_err LIMIT 1;
+INSERT INTO roost_stop SELECT 1 FROM roost_err LIMIT 1;
+-- The caller is seen (an explicit id is registered on first use).
+INSERT INTO roost_ctx VALUES ('now', @now);
+INSERT INTO emit(agent, kind, target, body, at)
+  SELECT @me, 'register', @me, NULL, @now
+  WHERE @me IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agents WHERE id = @me);
+INSERT INTO agents(id, registered_at, last_seen) SELECT @me, @now, @now WHERE @me IS NOT NULL
+  ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), dead_at = NULL, ended_at = NULL;
