@@ -8,6 +8,13 @@
 # Prints one line per CLI: "NAME VERSION /abs/path/to/bin".
 # Cache: ${ROOST_E2E_CACHE:-$HOME/.cache/roost-e2e}/<name>-<version>/
 set -eu
+# npm trusts only its bundled CAs; where the network goes through a proxy
+# whose CA is in the system bundle, a bare environment (no
+# NODE_EXTRA_CA_CERTS) fails with SELF_SIGNED_CERT_IN_CHAIN.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  export NODE_EXTRA_CA_CERTS
+fi
 
 CLAUDE_VERSION=2.1.197
 CODEX_VERSION=0.169.0
