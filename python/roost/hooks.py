@@ -14,7 +14,6 @@ holds the payload or the environment (some CLIs pass API keys to hooks).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -84,6 +83,7 @@ def tree_top(cwd: str | None = None, root: str | None = None) -> str:
 def generate_name(conn: sqlite3.Connection, vendor: str | None, seed: str) -> str:
     """A readable agent id not in use yet: VENDOR-ADJECTIVE-ANIMAL, picked
     from the session id (so a retry names the same session the same)."""
+    import hashlib  # only here: costly to import for every command
     h = int(hashlib.sha256(seed.encode("utf-8", "surrogateescape")).hexdigest(), 16)
     prefix = vendor if vendor in VENDORS else "agent"
     n = len(_ADJ) * len(_NOUN)
