@@ -140,7 +140,7 @@ CREATE TEMP TABLE hook_in(p);
       esac ;;
     prompt|stop)
       case $_roost_hx in
-        *messages*) _roost_hq="gate_$_roost_hg" _roost_hf="$_roost_hg" ;;
+        *messages*) _roost_hq="gate_$_roost_hg" _roost_hf="$_roost_hg msgs ${_roost_hg}_say" ;;
       esac ;;
   esac
   _roost_hb="BEGIN IMMEDIATE;"

@@ -130,7 +130,7 @@ def steps(event: str, leases: bool, messages: bool) -> tuple[list[str], list[str
         extra = ["renew"] if leases else []
         return ["norm", "gate_post", "post"] + extra, ["targets", "norm", "@reset", "post"] + extra
     if event in ("prompt", "stop") and messages:
-        return [f"gate_{event}"], [event]
+        return [f"gate_{event}"], [event, "msgs", f"{event}_say"]
     return [], []
 
 
