@@ -20,6 +20,33 @@ _roost_msg_idarg() {
   while :; do case $_roost_r in 0?*) _roost_r=${_roost_r#0} ;; *) break ;; esac; done
 }
 
+# _roost_msg_oneid FLAG ARGS...: the one message id that ack, read and
+# thread take, and FLAG (when not empty) as an option: sets _roost_id (a
+# number ready for SQL) and _roost_flag (1 when FLAG was given); 64 with
+# a message otherwise.
+_roost_msg_oneid() {
+  _roost_fl=$1 _roost_id= _roost_flag=
+  shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+      --) shift; [ -z "$_roost_id" ] && [ "$#" -gt 0 ] && { _roost_id=$1; shift; }
+        _roost_noargs "$@" || return; break ;;
+      *)
+        if [ -n "$_roost_fl" ] && [ "$1" = "$_roost_fl" ]; then
+          _roost_flag=1
+        else
+          [ -z "$_roost_id" ] || { _roost_noargs "$@"; return; }
+          _roost_id=$1
+        fi ;;
+    esac
+    shift
+  done
+  unset _roost_fl
+  [ -n "$_roost_id" ] || { _roost_usage "which message? give its id"; return; }
+  _roost_msg_idarg ID "$_roost_id" || return
+  _roost_id=$_roost_r
+}
+
 # _roost_msg_name S: 0 when S is a well-formed role or team name.
 _roost_msg_name() {
   case $1 in [A-Za-z0-9]*) ;; *) return 1 ;; esac

@@ -14,19 +14,7 @@
 . "$ROOST_HOME/lib/roost/messages.sh"
 
 _roost_cmd_ack() {
-  _roost_id=
-  while [ "$#" -gt 0 ]; do
-    case $1 in
-      --) shift; [ -z "$_roost_id" ] && [ "$#" -gt 0 ] && { _roost_id=$1; shift; }
-        _roost_noargs "$@" || return; break ;;
-      *) [ -z "$_roost_id" ] || { _roost_noargs "$@"; return; }
-        _roost_id=$1 ;;
-    esac
-    shift
-  done
-  [ -n "$_roost_id" ] || { _roost_usage "which message? give its id"; return; }
-  _roost_msg_idarg ID "$_roost_id" || return
-  _roost_id=$_roost_r
+  _roost_msg_oneid "" "$@" || return
   _roost_begin
   _roost_need_me
   _roost_s="${_roost_s}INSERT INTO roost_err SELECT 64, 'no message #$_roost_id (see ''roost inbox'')'
@@ -52,7 +40,7 @@ INSERT INTO emit(agent, kind, target, body, at, seen)
     || ' #' || d.msg || ' from ' || e.agent $_roost_t;
 "
   fi
-  unset _roost_id _roost_t
+  unset _roost_id _roost_flag _roost_t
   _roost_end
   _roost_run
 }
