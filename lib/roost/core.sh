@@ -191,15 +191,9 @@ _roost_begin() {
   # the prelude is core_begin.sql: a file costs neither parsing here nor
   # bytes in the script.
   # The WAL is kept at exit (no checkpoint and fsync on every close) but
-  # stays bounded: past 64 frames a commit checkpoints it (the pragma's
-  # output is discarded), and the write _roost_wal_restart adds after the
-  # command's COMMIT then starts the WAL over. See _roost_wal_restart.
+  # stays bounded: see _roost_wal_keep and _roost_wal_restart.
   _roost_s=".timeout $_roost_timeout
-.output /dev/null
-.dbconfig no_ckpt_on_close on
-PRAGMA wal_autocheckpoint = 64;
-.output
-.read '$ROOST_HOME/python/roost/schema/connection.sql'
+$_roost_wal_keep.read '$ROOST_HOME/python/roost/schema/connection.sql'
 .parameter init
 INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql),
   ('@roost_db', $_roost_r), ('@roost_v', $_roost_want), ('@roost_app', $_ROOST_APP_ID);
@@ -232,18 +226,29 @@ SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1)
   _roost_wal_restart
 }
 
-# _roost_wal_restart: append the write that lets the WAL start over. A
-# roost command is usually the only process with the database open; SQLite
-# then rebuilds the WAL index from the WAL on open and forgets what was
-# checkpointed, so only the process that checkpointed (the commit past
-# wal_autocheckpoint) can restart the WAL, and only at its next write. This
-# is that write: it rewrites the constant application_id (page 1; a write
-# that changes nothing would be skipped). After the status line, so a busy
-# database (.timeout 0 in _roost_end) costs nothing but this restart.
-# Durability is synchronous=NORMAL's: a commit survives any process crash;
-# a power loss may lose the last commits, never corrupt the file.
+# _roost_wal_keep / _roost_wal_restart: the shell's commands keep the WAL
+# at exit (a checkpoint and two fsyncs on every close cost more than the
+# command) and bound it themselves. A roost command is usually the only
+# process with the database open; SQLite then rebuilds the WAL index from
+# the WAL on open and forgets what was checkpointed, so only the process
+# that checkpointed can restart the WAL, and only at its next write.
+# Past 16 frames a commit checkpoints (the pragma's output is discarded);
+# the restart is two writes of the constant application_id (page 1; a
+# write that changes nothing is skipped, a pragma write is not): the first
+# commits a frame, so a checkpoint is due even when the command changed
+# nothing (a second call in the same second), the second starts the WAL
+# over once that checkpoint is done. After the status line, with no busy
+# wait: a busy database costs nothing but this restart. Durability is
+# synchronous=NORMAL's: a commit survives any process crash; a power loss
+# may lose the last commits, never corrupt the file.
+_roost_wal_keep='.output /dev/null
+.dbconfig no_ckpt_on_close on
+PRAGMA wal_autocheckpoint = 16;
+.output
+'
 _roost_wal_restart() {
   _roost_s="${_roost_s}PRAGMA application_id = $_ROOST_APP_ID;
+PRAGMA application_id = $_ROOST_APP_ID;
 "
 }
 
@@ -257,7 +262,7 @@ _roost_run() {
   if [ ! -f "$_roost_db" ]; then
     _roost_python migrate --quiet --db "$_roost_db" || return
   fi
-  _roost_o=$(command sqlite3 -batch -bail -init /dev/null "$_roost_db" 2>&1 <<_ROOST_EOF_
+  _roost_o=$(exec sqlite3 -batch -bail -init /dev/null "$_roost_db" 2>&1 <<_ROOST_EOF_
 $_roost_s
 _ROOST_EOF_
 )

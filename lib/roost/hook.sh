@@ -95,7 +95,7 @@ _roost_hook_sql() {
   [ -n "$_roost_hv" ] && _roost_hvq="'$_roost_hv'"
   [ -n "$_roost_me" ] && _roost_hmq="'$_roost_me'"
   _roost_s=".timeout $_roost_timeout
-.read '$_roost_hs/connection.sql'
+$_roost_wal_keep.read '$_roost_hs/connection.sql'
 .parameter init
 INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@event', '$_roost_hg'),
   ('@evname', $_roost_hn), ('@vflag', $_roost_hvq), ('@agent', $_roost_hmq),
@@ -164,8 +164,17 @@ SELECT char(31);
   fi
   # shellcheck disable=SC2086 # a list of step names, split on purpose
   _roost_hook_reads $_roost_hq
+  # The WAL restart (see _roost_wal_keep) comes once, after the quick
+  # part's answer, since that part usually ends the script; without a busy
+  # wait, and a busy failure of it must not cut the full check short.
   _roost_s="${_roost_s}COMMIT;
 .read '$_roost_hs/hooks_answer.sql'
+.timeout 0
+.bail off
+"
+  _roost_wal_restart
+  _roost_s="${_roost_s}.bail on
+.timeout $_roost_timeout
 "
   if [ -n "$_roost_hf" ]; then
     _roost_s="${_roost_s}INSERT INTO roost_stop SELECT 1 FROM hook_gate WHERE NOT full;
@@ -208,12 +217,12 @@ _roost_hook_run() {
     # cannot be opened by path: the shell reads it and passes it on.
     _roost_hook_slurp
     if [ -z "$_roost_p" ]; then
-      _roost_o=$(command sqlite3 -batch -bail -init /dev/null "$_roost_db" 3</dev/null 2>&1 <<_ROOST_EOF_
+      _roost_o=$(exec sqlite3 -batch -bail -init /dev/null "$_roost_db" 3</dev/null 2>&1 <<_ROOST_EOF_
 $_roost_s
 _ROOST_EOF_
 )
     else
-      _roost_o=$(command sqlite3 -batch -bail -init /dev/null "$_roost_db" 2>&1 3<<_ROOST_PAYLOAD_ <<_ROOST_EOF_
+      _roost_o=$(exec sqlite3 -batch -bail -init /dev/null "$_roost_db" 2>&1 3<<_ROOST_PAYLOAD_ <<_ROOST_EOF_
 $_roost_p
 _ROOST_PAYLOAD_
 $_roost_s
@@ -222,13 +231,13 @@ _ROOST_EOF_
     fi
     unset _roost_p
   elif [ -e /dev/stdin ]; then
-    _roost_o=$(command sqlite3 -batch -bail -init /dev/null "$_roost_db" 3<&0 2>&1 <<_ROOST_EOF_
+    _roost_o=$(exec sqlite3 -batch -bail -init /dev/null "$_roost_db" 3<&0 2>&1 <<_ROOST_EOF_
 $_roost_s
 _ROOST_EOF_
 )
   else
     # stdin closed: an empty payload
-    _roost_o=$(command sqlite3 -batch -bail -init /dev/null "$_roost_db" 3</dev/null 2>&1 <<_ROOST_EOF_
+    _roost_o=$(exec sqlite3 -batch -bail -init /dev/null "$_roost_db" 3</dev/null 2>&1 <<_ROOST_EOF_
 $_roost_s
 _ROOST_EOF_
 )

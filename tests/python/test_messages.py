@@ -650,6 +650,35 @@ def test_the_kept_wal_stays_bounded_over_thousands_of_shell_writes(db):
     c.close()
 
 
+def test_the_wal_stays_bounded_when_commands_change_nothing(db):
+    # Commands in one second change no row (the touch writes the same
+    # last_seen, which SQLite skips): the restart must still happen. With a
+    # single trailing write the WAL grew by one frame per command for ever
+    # and every command checkpointed all of it.
+    reg("alice", "bob")
+    ok(R("bob", "lock", "src/f.py"))
+    same = {"ROOST_NOW": str(int(time.time()))}
+    payload = json.dumps({"session_id": "s1", "cwd": os.getcwd(), "hook_event_name": "PreToolUse",
+                          "tool_name": "Write", "tool_input": {"file_path": "src/g.py"}}).encode()
+    w = db + "-wal"
+    sizes = []
+    # One kind of call at a time: a process that checkpoints at close
+    # (as hooks once did) would hide another's unbounded WAL.
+    for i in range(450):
+        if i < 150:
+            ok(R("alice", "whoami", env=same))
+        elif i < 300:
+            assert R("alice", "lock", "--check", "src/f.py", env=same).rc == 2
+        else:
+            ok(run_roost("hook", "PreToolUse", input=payload, env={**same, "ROOST_AGENT": "alice"}))
+        if i % 50 == 49:
+            sizes.append(os.path.getsize(w) if os.path.exists(w) else 0)
+    assert max(sizes) < 256 * 1024, sizes
+    c = sqlite3.connect(db)
+    assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    c.close()
+
+
 def test_message_commands_have_help_with_usage_json_and_exit_codes():
     for name in ("send", "broadcast", "recv", "inbox", "read", "ack", "thread", "sent", "watch"):
         r = run_roost(name, "--help")
