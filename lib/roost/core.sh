@@ -29,6 +29,9 @@ _roost_python() { _roost_util; _roost_python "$@"; }
 _roost_help_file() { _roost_util; _roost_help_file "$@"; }
 _roost_usage() { _roost_util; _roost_usage "$@"; }
 _roost_pid_dead() { _roost_util; _roost_pid_dead "$@"; }
+_roost_run_failed() { _roost_util; _roost_run_failed "$@"; }
+_roost_clean() { _roost_util; _roost_clean "$@"; }
+_roost_hostname() { _roost_util; _roost_hostname "$@"; }
 
 # _roost_lit TEXT: set _roost_r to TEXT as an SQL string expression. The
 # only special character inside an SQLite literal is the single quote,
@@ -128,16 +131,10 @@ _roost_locate() {
 }
 
 # _roost_schema_version: set _roost_want to the newest migration number.
-# Both languages derive the version from the migration files themselves.
-_roost_schema_version() {
-  _roost_want=0
-  for _roost_f in "$ROOST_HOME"/python/roost/schema/[0-9][0-9][0-9][0-9]_*.sql; do
-    _roost_f=${_roost_f##*/}; _roost_f=${_roost_f%%_*}
-    while :; do case $_roost_f in 0?*) _roost_f=${_roost_f#0} ;; *) break ;; esac; done
-    _roost_want=$_roost_f
-  done
-  unset _roost_f
-}
+# A constant, so that no command lists the schema folder; a test compares
+# it with the migration files, from which Python derives the same number.
+_ROOST_SCHEMA=8
+_roost_schema_version() { _roost_want=$_ROOST_SCHEMA; }
 
 # _roost_ident: resolve who the caller is. Sets _roost_me_sql (an SQL
 # expression, NULL when nobody), _roost_me (the id when known without the
@@ -284,43 +281,9 @@ _ROOST_EOF_
       return "$_roost_rc"
       ;;
   esac
-  case $_roost_o in
-    *'database is locked'*|*'database table is locked'*|*'database is busy'*)
-      _roost_err "$_roost_cmd" "database is busy (another writer held it for over ${_roost_timeout}ms): nothing was changed, it is safe to retry"
-      _roost_rc=75 ;;
-    *'file is not a database'*)
-      _roost_lit "$_roost_db"
-      _roost_err "$_roost_cmd" "not a roost database: $_roost_r"
-      _roost_rc=78 ;;
-    *)
-      if ! command -v sqlite3 >/dev/null 2>&1; then
-        _roost_err "$_roost_cmd" "sqlite3 not found: install the sqlite3 command-line shell (3.37 or newer)"
-        _roost_rc=69
-      else
-        _roost_o=${_roost_o#"$_roost_nl"}
-        _roost_o=${_roost_o%%"$_roost_nl"*}
-        _roost_err "$_roost_cmd" "sqlite3 failed: ${_roost_o#Error: }"
-        _roost_rc=1
-      fi ;;
-  esac
+  _roost_run_failed
   unset _roost_o _roost_s
   return "$_roost_rc"
-}
-
-# _roost_clean SQL-EXPR: set _roost_r to an SQL expression that removes
-# terminal control characters (C0 but tab and newline, DEL, C1 CSI) from
-# EXPR, for human output of text that agents wrote. The replace() calls are
-# split over a scalar subquery: 31 nested calls overflow the parser's stack.
-_roost_clean() {
-  _roost_r=$1 _roost_cl=y
-  for _roost_c in 1 2 3 4 5 6 7 8 11 12 13 14 15 16; do
-    _roost_r="replace($_roost_r, char($_roost_c), '')"
-  done
-  for _roost_c in 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 127 155; do
-    _roost_cl="replace($_roost_cl, char($_roost_c), '')"
-  done
-  _roost_r="(SELECT $_roost_cl FROM (SELECT $_roost_r AS y))"
-  unset _roost_c _roost_cl
 }
 
 # _roost_alias NAME: set _roost_r to the command NAME stands for.
@@ -413,15 +376,3 @@ _roost_noargs() {
   _roost_err "$_roost_cmd" "unexpected argument $_roost_r (see 'roost $_roost_cmd --help')"
   return 64
 }
-
-# _roost_hostname: set _roost_host to this host's name (no process on Linux).
-_roost_hostname() {
-  _roost_host=
-  if [ -r /proc/sys/kernel/hostname ]; then
-    IFS= read -r _roost_host < /proc/sys/kernel/hostname || :
-  fi
-  # shellcheck disable=SC3028 # bash and zsh set HOSTNAME; empty elsewhere
-  [ -n "$_roost_host" ] || _roost_host=${HOSTNAME:-}
-  [ -n "$_roost_host" ] || _roost_host=$(uname -n)
-}
-

@@ -27,6 +27,13 @@ def test_the_exit_code_table_is_the_same_in_shell_and_python():
     assert set(py.values()) == {0, 1, 2, 64, 69, 75, 78}
 
 
+def test_the_shell_wants_the_schema_version_of_the_newest_migration_file():
+    core = (REPO / "lib/roost/core.sh").read_text()
+    want = int(re.search(r"^_ROOST_SCHEMA=(\d+)$", core, re.M).group(1))
+    newest = max(int(p.name[:4]) for p in (REPO / "python/roost/schema").glob("[0-9][0-9][0-9][0-9]_*.sql"))
+    assert want == newest == dbm.schema_version()
+
+
 def test_first_use_creates_a_private_database_with_a_gitignore(sandbox, roost):
     r = roost("--agent", "alice", "whoami")
     assert r.rc == 0, r
