@@ -1,9 +1,9 @@
 -- Per-connection set-up, run by both sides on every connection: the sqlite3
 -- CLI reads it with -init, Python executes it minus the dot-command lines.
 -- Nothing here writes to the database file.
--- The WAL: Python and the hooks leave SQLite's checkpoint at close on;
--- the shell's commands keep the WAL at exit and restart it themselves
--- (_roost_begin and _roost_wal_restart in lib/roost/core.sh: a kept WAL
+-- The WAL: Python leaves SQLite's checkpoint at close on; the shell's
+-- commands and hooks keep the WAL at exit and restart it themselves
+-- (_roost_wal_keep and _roost_wal_restart in lib/roost/core.sh: a kept WAL
 -- that is never restarted grows without bound, because a lone process
 -- rebuilds the WAL index on open and forgets what was checkpointed).
 PRAGMA foreign_keys = ON;
