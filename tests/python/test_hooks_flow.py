@@ -150,6 +150,26 @@ def test_folder_glob_and_shell_forms_of_a_conflict_are_denied(db, sandbox, lease
     assert "is held by alice" in r.text, (cmd, r)
 
 
+@pytest.mark.parametrize("lease,denied", [
+    (".", True), ("src/", True), ("src/deep/", True), ("src/deep/m.py", True), ("src/**/*.py", True),
+    ("src/dee/", False), ("src/deep/m.py.d/", False), ("other/", False), ("src/deep/*.txt", False),
+])
+def test_a_write_tool_is_checked_against_the_folders_above_its_file_among_many_leases(db, sandbox, api, lease, denied):
+    # The quick check finds folder and glob leases by index on each folder
+    # above the file; the many leases of others around it must not matter.
+    (sandbox / "src" / "deep").mkdir(parents=True)
+    if lease != ".":  # (a lease of the whole tree excludes everyone else's)
+        roost_ok("--agent", "carol", "lock", *[f"pad/{i}/f.py" for i in range(200)], "pad/**/*.md")
+    roost_ok("--agent", "alice", "lock", lease)
+    payload = json.dumps({"session_id": "s1", "cwd": str(sandbox), "hook_event_name": "PreToolUse",
+                          "tool_name": "Write", "tool_input": {"file_path": "src/deep/m.py"}}).encode()
+    r = as_bob("PreToolUse", payload, "claude")
+    assert r.rc == 0, r
+    assert ("is held by alice" in r.text) == denied, (lease, r)
+    py = api("bob").hook("PreToolUse", payload, vendor="claude", pwd=str(sandbox))
+    assert ("is held by alice" in py["stdout"]) == denied, (lease, py)
+
+
 @pytest.mark.parametrize("cmd", ["cat src/a.py", "ls src", "git status", "echo x > other.py", "rm -rf build",
                                  "echo src/a.py > list.txt", "grep -r x src > /dev/null"])
 def test_commands_that_do_not_write_a_leased_file_are_never_denied(db, sandbox, cmd):
