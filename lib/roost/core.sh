@@ -130,11 +130,10 @@ _roost_locate() {
   fi
 }
 
-# _roost_schema_version: set _roost_want to the newest migration number.
-# A constant, so that no command lists the schema folder; a test compares
-# it with the migration files, from which Python derives the same number.
+# The schema version this roost wants: the newest migration's number. A
+# constant, so that no command lists the schema folder; a test compares it
+# with the migration files, from which Python derives the same number.
 _ROOST_SCHEMA=8
-_roost_schema_version() { _roost_want=$_ROOST_SCHEMA; }
 
 # _roost_ident: resolve who the caller is. Sets _roost_me_sql (an SQL
 # expression, NULL when nobody), _roost_me (the id when known without the
@@ -180,7 +179,6 @@ _roost_begin() {
   else
     _roost_now="CAST(strftime('%s','now') AS INTEGER)"
   fi
-  _roost_schema_version
   _roost_lit "$_roost_db"
   # .timeout comes first: every statement after it, the per-connection
   # set-up included, waits out a busy database instead of failing at once.
@@ -193,7 +191,7 @@ _roost_begin() {
 $_roost_wal_keep.read '$ROOST_HOME/python/roost/schema/connection.sql'
 .parameter init
 INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql),
-  ('@roost_db', $_roost_r), ('@roost_v', $_roost_want), ('@roost_app', $_ROOST_APP_ID);
+  ('@roost_db', $_roost_r), ('@roost_v', $_ROOST_SCHEMA), ('@roost_app', $_ROOST_APP_ID);
 .read '$ROOST_HOME/python/roost/schema/core_begin.sql'
 "
 }

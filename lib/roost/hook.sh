@@ -81,7 +81,6 @@ _roost_hook_sql() {
   else
     _roost_now="CAST(strftime('%s','now') AS INTEGER)"
   fi
-  _roost_schema_version
   _roost_hook_tree
   _roost_hs=$ROOST_HOME/python/roost/schema
   _roost_lit "$_roost_htree"; _roost_ht=$_roost_r
@@ -105,15 +104,15 @@ INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@event', '$_r
 INSERT INTO roost_ctx VALUES ('now', @now);
 SELECT char(31) || strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || char(9) || '-' || char(9) || '-' || char(9) || char(9) || char(9) || CASE
   WHEN a != $_ROOST_APP_ID THEN 'not a roost database'
-  WHEN v > $_roost_want THEN 'database schema version ' || v || ' is newer than this roost ($_roost_want)'
-  ELSE 'database schema version ' || v || ' needs migrating to $_roost_want' END || ': allowed'
+  WHEN v > $_ROOST_SCHEMA THEN 'database schema version ' || v || ' is newer than this roost ($_ROOST_SCHEMA)'
+  ELSE 'database schema version ' || v || ' needs migrating to $_ROOST_SCHEMA' END || ': allowed'
   FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
                (SELECT user_version FROM pragma_user_version) AS v)
-  WHERE a != $_ROOST_APP_ID OR v != $_roost_want;
+  WHERE a != $_ROOST_APP_ID OR v != $_ROOST_SCHEMA;
 INSERT INTO roost_stop SELECT 1
   FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
                (SELECT user_version FROM pragma_user_version) AS v)
-  WHERE a != $_ROOST_APP_ID OR v != $_roost_want;
+  WHERE a != $_ROOST_APP_ID OR v != $_ROOST_SCHEMA;
 CREATE TEMP TABLE hook_in(p);
 .import --ascii /dev/fd/3 hook_in
 "
