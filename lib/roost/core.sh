@@ -133,7 +133,7 @@ _roost_locate() {
 # The schema version this roost wants: the newest migration's number. A
 # constant, so that no command lists the schema folder; a test compares it
 # with the migration files, from which Python derives the same number.
-_ROOST_SCHEMA=8
+_ROOST_SCHEMA=9
 
 # _roost_ident: resolve who the caller is. Sets _roost_me_sql (an SQL
 # expression, NULL when nobody), _roost_me (the id when known without the

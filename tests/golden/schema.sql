@@ -203,3 +203,7 @@ BEGIN
   INSERT INTO messages(id, sender, thread, reply_to) VALUES (NEW.seq, NEW.agent, NEW.seq, NULL);
   INSERT INTO deliveries(agent, msg, sender) VALUES (NEW.target, NEW.seq, NEW.agent);
 END;
+CREATE TABLE links (
+  path   TEXT PRIMARY KEY NOT NULL,
+  target TEXT NOT NULL
+) WITHOUT ROWID;

@@ -7,7 +7,8 @@ import re
 import click
 
 from ..cli import command
-from ..db import locate, migrate, schema_version
+from ..db import connect, locate, migrate, schema_version
+from ..links import scan as scan_links
 from ..text import emit_json
 
 BEGIN = "<!-- roost:begin (managed by `roost init`; edits inside are replaced) -->"
@@ -94,13 +95,20 @@ def cli(g, role, team, no_agents_md):
     ROOT is the main working tree of the enclosing git repository, else the
     nearest ancestor with .roost/, else the current directory. Also adds a
     short managed section to ROOT/AGENTS.md telling agents to run `roost
-    onboard` (between markers; --no-agents-md skips it). Idempotent.
+    onboard` (between markers; --no-agents-md skips it). Notes the tree's
+    symbolic links for the hooks' write checks (rerun it after adding one;
+    agent sessions note them when they start). Idempotent.
 
     Exit codes: 0 done; 64 bad id; 75 busy; 78 database newer than roost or
     not roost's."""
     path, how, root = locate(g.db)
     applied = migrate(path)
     out = {"db": path, "root": root, "schema": schema_version(), "applied": applied}
+    conn = connect(path, auto_migrate=False)
+    try:
+        out["links"] = scan_links(conn, root)
+    finally:
+        conn.close()
     if not no_agents_md:
         out["agents_md"] = update_agents_md(root)
     r = g.roost()

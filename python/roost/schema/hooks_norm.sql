@@ -34,4 +34,24 @@ SELECT ab.kind,
   FROM ab JOIN done d ON d.id = ab.id, r
  WHERE (d.acc = r.root AND ab.kind = 'dir')
     OR (substr(d.acc, 1, length(r.root) + 1) = r.root || '/' AND length(d.acc) > length(r.root) + 1);
+-- Through symbolic links (the links table: SQL cannot read a link): a
+-- target that is a link, or lies below a link to a folder, is also a
+-- target where the write really lands. Both keys count, so a write through
+-- CLAUDE.md -> AGENTS.md meets a lease on either; chains of links resolve
+-- in up to 8 steps.
+INSERT OR IGNORE INTO hook_tgt(kind, key, path)
+WITH RECURSIVE via(kind, key, path, n) AS (
+  SELECT kind, key, path, 0 FROM hook_tgt WHERE EXISTS (SELECT 1 FROM links)
+  UNION
+  SELECT v.kind,
+         CASE WHEN v.key = l.path OR v.key = l.path || '/' THEN l.target
+              WHEN l.target = './' THEN substr(v.key, length(l.path) + 2)
+              ELSE l.target || substr(v.key, length(l.path) + 2) END,
+         v.path, v.n + 1
+    FROM via v JOIN links l
+      ON l.path = v.key OR substr(v.key, 1, length(l.path) + 1) = l.path || '/'
+   WHERE v.n < 8
+)
+SELECT CASE WHEN kind = 'file' AND substr(key, -1) = '/' THEN 'dir' ELSE kind END, key, path
+  FROM via WHERE n > 0;
 DELETE FROM hook_raw;
