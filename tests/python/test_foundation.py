@@ -395,6 +395,47 @@ def test_a_missing_sqlite3_or_python_package_gives_one_line_and_exit_69(db, roos
     assert "missing Python package" in r.err and len(r.err.strip().splitlines()) == 1
 
 
+def test_a_too_old_python_gives_one_line_and_exit_69(db, roost, tmp_path):
+    # The guard in roost/__main__.py, run by a Python that reports 3.8.
+    fake = tmp_path / "py38"
+    fake.write_text(f"""#!/bin/sh
+exec {sys.executable} -c 'import sys; sys.version_info = (3, 8, 18, "final", 0); sys.argv[0] = "roost"
+import runpy; runpy.run_module("roost", run_name="__main__")' "$@"
+""")
+    fake.chmod(0o755)
+    r = roost("agents", env={"ROOST_PYTHON": str(fake)})
+    assert r.rc == 69, r
+    assert r.err == "roost: python: Python 3.8 is too old: install Python 3.9 or newer\n", r
+
+
+def test_a_too_old_sqlite_library_in_python_is_refused_with_69(db, monkeypatch):
+    import sqlite3 as sq
+    from roost import db as dbm
+    from roost.errors import Unavailable
+    monkeypatch.setattr(sq, "sqlite_version_info", (3, 36, 0))
+    monkeypatch.setattr(sq, "sqlite_version", "3.36.0")
+    with pytest.raises(Unavailable, match="3.36.0: roost needs 3.37 or newer") as e:
+        dbm.connect(db)
+    assert e.value.code == 69
+
+
+@pytest.mark.parametrize("version, old", [
+    ("3.37.0", False), ("3.37.2", False), ("3.40.1", False), ("3.45.0", False), ("3.100.0", False),
+    ("3.36.0", True), ("3.31.1", True), ("3.9.2", True), ("3.4.0", True), ("3.22.0", True),
+    ("2.8.17", True), ("1.0", True),
+])
+def test_the_shells_sqlite3_version_check_refuses_exactly_the_clis_before_3_37(version, old):
+    # core_begin.sql decides in SQL what sqlite_version() is too old; the
+    # same expression is run here on each version string.
+    sql = (REPO / "python/roost/schema/core_begin.sql").read_text()
+    m = re.search(r"SELECT 69, .*?WHERE (.*?);", sql, re.S)
+    assert m, "the version check moved: update this test"
+    cond = m.group(1).replace("sqlite_version()", "?")
+    with sqlite3.connect(":memory:") as c:
+        got = c.execute(f"SELECT {cond}", (version,) * cond.count("?")).fetchone()[0]
+    assert bool(got) == old
+
+
 def test_doctor_passes_on_a_fresh_database_and_fails_on_loose_permissions(db, roost):
     r = roost("--agent", "alice", "doctor")
     assert r.rc == 0, r
