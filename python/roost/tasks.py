@@ -356,34 +356,31 @@ class TasksMixin:
              dry_run: bool = False) -> dict[str, Any]:
         """Mark a task done (the holder only, unless force). Dependents whose
         last dependency this was become ready."""
-        n = task_num(tid)
         if note is not None and "\0" in note:
             raise UsageError("the note may not contain NUL bytes")
-        out: dict[str, Any] = {}
-        with self._change(dry_run) as now:
-            me, t = self._check_holder("finish", n, force)
-            self.conn.execute(
-                "UPDATE tasks SET status = 'done', holder = NULL, note = CAST(? AS TEXT), updated_at = ? "
-                "WHERE id = ?", (sqltext(note), now, n))
-            forced = self._forced("finish", me, t, now)
-            self.emit("task.done", f"T-{n}", {"note": note, "holder": t["holder"], "force": forced}, now=now)
-            out = self._task_json(n)
-        return out
+        return self._settle(tid, "done", "note", note, "finish", force, dry_run)
 
     def block(self, tid: Any, *, reason: str, force: bool = False, dry_run: bool = False) -> dict[str, Any]:
         """Park a task as blocked with a reason (the holder only, unless
         force). Blocked tasks are not handed out until reopened."""
-        n = task_num(tid)
         if not isinstance(reason, str) or not reason.strip() or "\0" in reason:
             raise UsageError("block needs --reason TEXT (without NUL bytes)")
+        return self._settle(tid, "blocked", "reason", reason, "block", force, dry_run)
+
+    def _settle(self, tid: Any, status: str, column: str, text: str | None, verb: str,
+                force: bool, dry_run: bool) -> dict[str, Any]:
+        """done and block: the holder (or force) parks the task in status
+        with its note or reason, logged as task.done / task.block."""
+        n = task_num(tid)
         out: dict[str, Any] = {}
         with self._change(dry_run) as now:
-            me, t = self._check_holder("block", n, force)
+            me, t = self._check_holder(verb, n, force)
             self.conn.execute(
-                "UPDATE tasks SET status = 'blocked', holder = NULL, reason = CAST(? AS TEXT), updated_at = ? "
-                "WHERE id = ?", (sqltext(reason), now, n))
-            forced = self._forced("block", me, t, now)
-            self.emit("task.block", f"T-{n}", {"reason": reason, "holder": t["holder"], "force": forced}, now=now)
+                f"UPDATE tasks SET status = '{status}', holder = NULL, {column} = CAST(? AS TEXT), "
+                "updated_at = ? WHERE id = ?", (sqltext(text), now, n))
+            forced = self._forced(verb, me, t, now)
+            kind = "task.done" if status == "done" else "task.block"
+            self.emit(kind, f"T-{n}", {column: text, "holder": t["holder"], "force": forced}, now=now)
             out = self._task_json(n)
         return out
 
