@@ -237,6 +237,56 @@ _roost_lease_key() {
   _roost_lk=glob _roost_r=${_roost_lp%/}
 }
 
+# _roost_lease_args OPTS ARGS...: the operands of lock, unlock and renew
+# (PATH..., --resource NAME, `--` before paths that start with '-'), and
+# the command's own options: OPTS is a |-list of them, a name ending in '='
+# takes a value (as --ttl 1h or --ttl=1h). Each is set by _roost_lease_set.
+# 64 on an unknown option or a missing value.
+_roost_lease_args() {
+  _roost_lo="|$1|"; shift
+  while [ "$#" -gt 0 ]; do
+    case $1 in
+      --)
+        shift
+        for _roost_a in "$@"; do _roost_lease_add path "$_roost_a" || return; done
+        break ;;
+      --*=*)
+        case $_roost_lo in
+          *"|${1%%=*}=|"*) _roost_lease_set "${1%%=*}" "${1#*=}" || return ;;
+          *) _roost_usage "unknown option ${1%%=*}"; return ;;
+        esac ;;
+      -?*)
+        case $_roost_lo in
+          *"|$1=|"*)
+            [ "$#" -ge 2 ] || { _roost_usage "$1 needs a value"; return; }
+            _roost_lease_set "$1" "$2" || return
+            shift ;;
+          *"|$1|"*) _roost_lease_set "$1" || return ;;
+          *) _roost_usage "unknown option $1"; return ;;
+        esac ;;
+      *) _roost_lease_add path "$1" || return ;;
+    esac
+    shift
+  done
+  unset _roost_lo
+}
+
+# _roost_lease_set OPT [VALUE]: one option of a lease command.
+_roost_lease_set() {
+  case $1 in
+    --resource) _roost_lease_add resource "$2" ;;
+    --ttl)
+      _roost_duration --ttl "$2" || return
+      [ "$_roost_r" -gt 0 ] || { _roost_usage "--ttl must be at least 1s"; return; }
+      _roost_lttl=$_roost_r ;;
+    --wait) _roost_duration --wait "$2" || return; _roost_lwait=$_roost_r ;;
+    --reason) _roost_lit "$2"; _roost_lreason=$_roost_r ;;
+    --check) _roost_lcheck=1 ;;
+    --shared) _roost_lshared=1 ;;
+    --force) _roost_lforce=1 ;;
+  esac
+}
+
 # _roost_lease_add KIND ARG: add a request (KIND path or resource).
 _roost_lease_add() {
   if [ "$1" = resource ]; then

@@ -39,24 +39,7 @@ _roost_cmd_lock() {
   . "$ROOST_HOME/lib/roost/leases.sh"
   _roost_lease_reset
   _roost_lcheck=0 _roost_lttl=NULL _roost_lreason=NULL _roost_lwait=0 _roost_lshared=0
-  while [ "$#" -gt 0 ]; do
-    case $1 in
-      --check) _roost_lcheck=1 ;;
-      --shared) _roost_lshared=1 ;;
-      --ttl|--reason|--wait|--resource)
-        if [ "$#" -lt 2 ]; then _roost_usage "$1 needs a value"; return; fi
-        _roost_lease_opt "$1" "$2" || return
-        shift ;;
-      --ttl=*|--reason=*|--wait=*|--resource=*) _roost_lease_opt "${1%%=*}" "${1#*=}" || return ;;
-      --)
-        shift
-        for _roost_a in "$@"; do _roost_lease_add path "$_roost_a" || return; done
-        break ;;
-      -?*) _roost_usage "unknown option $1"; return ;;
-      *) _roost_lease_add path "$1" || return ;;
-    esac
-    shift
-  done
+  _roost_lease_args '--check|--shared|--ttl=|--reason=|--wait=|--resource=' "$@" || return
   if [ "$_roost_lnreq" -eq 0 ]; then
     _roost_usage "which paths? give at least one PATH or --resource NAME"
     return
@@ -119,19 +102,6 @@ _roost_cmd_lock() {
   fi
   _roost_lease_print "$_roost_ldata" "$_roost_msg"
   return "$_roost_rc"
-}
-
-# _roost_lease_opt OPT VALUE: one option with a value.
-_roost_lease_opt() {
-  case $1 in
-    --ttl)
-      _roost_duration --ttl "$2" || return
-      [ "$_roost_r" -gt 0 ] || { _roost_usage "--ttl must be at least 1s"; return; }
-      _roost_lttl=$_roost_r ;;
-    --wait) _roost_duration --wait "$2" || return; _roost_lwait=$_roost_r ;;
-    --reason) _roost_lit "$2"; _roost_lreason=$_roost_r ;;
-    --resource) _roost_lease_add resource "$2" ;;
-  esac
 }
 
 # _roost_lease_show_out: read what prints the result ($_roost_lx: lock or check).

@@ -18,22 +18,7 @@ _roost_cmd_renew() {
   . "$ROOST_HOME/lib/roost/leases.sh"
   _roost_lease_reset
   _roost_lttl=NULL
-  while [ "$#" -gt 0 ]; do
-    case $1 in
-      --ttl|--resource)
-        if [ "$#" -lt 2 ]; then _roost_usage "$1 needs a value"; return; fi
-        _roost_renew_opt "$1" "$2" || return
-        shift ;;
-      --ttl=*|--resource=*) _roost_renew_opt "${1%%=*}" "${1#*=}" || return ;;
-      --)
-        shift
-        for _roost_a in "$@"; do _roost_lease_add path "$_roost_a" || return; done
-        break ;;
-      -?*) _roost_usage "unknown option $1"; return ;;
-      *) _roost_lease_add path "$1" || return ;;
-    esac
-    shift
-  done
+  _roost_lease_args '--ttl=|--resource=' "$@" || return
   _roost_begin
   _roost_need_me
   _roost_lease_params "shared=0" "ttl=$_roost_lttl" "json=${_roost_opt_json:-0}" \
@@ -49,15 +34,4 @@ _roost_cmd_renew() {
   _roost_rc=$? _roost_keep=
   _roost_lease_print "$_roost_data" "$_roost_msg"
   return "$_roost_rc"
-}
-
-# _roost_renew_opt OPT VALUE: one option with a value.
-_roost_renew_opt() {
-  if [ "$1" = --resource ]; then
-    _roost_lease_add resource "$2"
-    return
-  fi
-  _roost_duration --ttl "$2" || return
-  [ "$_roost_r" -gt 0 ] || { _roost_usage "--ttl must be at least 1s"; return; }
-  _roost_lttl=$_roost_r
 }

@@ -18,23 +18,7 @@ _roost_cmd_unlock() {
   . "$ROOST_HOME/lib/roost/leases.sh"
   _roost_lease_reset
   _roost_lforce=0
-  while [ "$#" -gt 0 ]; do
-    case $1 in
-      --force) _roost_lforce=1 ;;
-      --resource)
-        if [ "$#" -lt 2 ]; then _roost_usage "$1 needs a value"; return; fi
-        _roost_lease_add resource "$2" || return
-        shift ;;
-      --resource=*) _roost_lease_add resource "${1#*=}" || return ;;
-      --)
-        shift
-        for _roost_a in "$@"; do _roost_lease_add path "$_roost_a" || return; done
-        break ;;
-      -?*) _roost_usage "unknown option $1"; return ;;
-      *) _roost_lease_add path "$1" || return ;;
-    esac
-    shift
-  done
+  _roost_lease_args '--force|--resource=' "$@" || return
   if [ "$_roost_lnreq" -eq 0 ]; then
     _roost_usage "which paths? give at least one PATH or --resource NAME"
     return
