@@ -307,18 +307,14 @@ class HooksMixin:
             r.register(agent, session=sid, vendor=vendor,
                        pid=found[0] if found else None, find_process=False)
             text = self._hook_context(r, agent, how, vendor)
-        logs = [f"session bound to {agent} ({how})" if sid else f"no session id: {agent} registered ({how})"]
-        try:
-            from .links import scan
-            conn = dbm.connect(self.path, auto_migrate=False)
+            logs = [f"session bound to {agent} ({how})" if sid else f"no session id: {agent} registered ({how})"]
             try:
-                n = scan(conn, params["root"])
-            finally:
-                conn.close()
-            if n:
-                logs.append(f"{n} symbolic link(s) in the tree noted for the write checks")
-        except Exception as e:  # noqa: BLE001 (the links are a refinement: never cost the binding)
-            logs.append(f"could not list the tree's symbolic links: {type(e).__name__}")
+                from .links import scan
+                n = scan(r.conn, params["root"])
+                if n:
+                    logs.append(f"{n} symbolic link(s) in the tree noted for the write checks")
+            except Exception as e:  # noqa: BLE001 (the links are a refinement: never cost the binding)
+                logs.append(f"could not list the tree's symbolic links: {type(e).__name__}")
         return text, logs, agent
 
     def _hook_context(self, r: Any, agent: str, how: str, vendor: str | None) -> str:

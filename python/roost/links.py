@@ -20,8 +20,9 @@ SKIP_DIRS = {".git", ".roost", "node_modules", ".venv", "__pycache__"}
 
 
 def _git_links(tree: str) -> list[str] | None:
-    """Links git knows of (tracked, mode 120000) and untracked links it does
-    not ignore; None when git cannot say (no git, not a repository)."""
+    """The names that may be links: tracked ones git records as links (mode
+    120000) and every untracked file it does not ignore (find() keeps the
+    ones that are links); None when git cannot say (no git, not a repository)."""
     try:
         tracked = subprocess.run(["git", "-C", tree, "ls-files", "-z", "-s"], capture_output=True,
                                  timeout=20, check=True).stdout
@@ -34,9 +35,7 @@ def _git_links(tree: str) -> list[str] | None:
         meta, _, name = entry.partition(b"\t")
         if meta.startswith(b"120000 "):
             out.append(os.fsdecode(name))
-    for name in other.split(b"\0"):
-        if name and os.path.islink(os.path.join(tree, os.fsdecode(name))):
-            out.append(os.fsdecode(name))
+    out += [os.fsdecode(name) for name in other.split(b"\0") if name]
     return out
 
 
@@ -59,6 +58,7 @@ def find(tree: str) -> dict[str, str]:
     """{link key: the key a write through it lands on} for the links in
     tree whose destination is inside it (a folder key ends in '/')."""
     real_tree = os.path.realpath(tree)
+    inside = real_tree.rstrip("/") + "/"
     names = _git_links(tree) if os.path.exists(os.path.join(tree, ".git")) else None
     if names is None:
         names = _walk_links(tree)
@@ -73,8 +73,8 @@ def find(tree: str) -> dict[str, str]:
         dest = os.path.realpath(p)   # non-strict: a dangling link's would-be file
         if dest == real_tree:
             target = "./"
-        elif dest.startswith(real_tree.rstrip("/") + "/"):
-            target = dest[len(real_tree.rstrip("/")) + 1:] + ("/" if os.path.isdir(dest) else "")
+        elif dest.startswith(inside):
+            target = dest[len(inside):] + ("/" if os.path.isdir(dest) else "")
         else:
             continue
         key = os.path.normpath(name).replace(os.sep, "/")
@@ -85,9 +85,7 @@ def find(tree: str) -> dict[str, str]:
 
 def scan(conn: sqlite3.Connection, tree: str) -> int:
     """Replace the links table with the links of tree; returns how many.
-    A database without the table (an older schema) is left alone."""
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'links'").fetchone():
-        return 0
+    conn is a roost connection (db.connect: the schema is current)."""
     found = find(tree)
     from .db import transaction
     with transaction(conn):

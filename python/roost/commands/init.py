@@ -7,7 +7,7 @@ import re
 import click
 
 from ..cli import command
-from ..db import connect, locate, migrate, schema_version
+from ..db import locate, migrate, schema_version
 from ..links import scan as scan_links
 from ..text import emit_json
 
@@ -104,14 +104,10 @@ def cli(g, role, team, no_agents_md):
     path, how, root = locate(g.db)
     applied = migrate(path)
     out = {"db": path, "root": root, "schema": schema_version(), "applied": applied}
-    conn = connect(path, auto_migrate=False)
-    try:
-        out["links"] = scan_links(conn, root)
-    finally:
-        conn.close()
+    r = g.roost()
+    out["links"] = scan_links(r.conn, root)
     if not no_agents_md:
         out["agents_md"] = update_agents_md(root)
-    r = g.roost()
     if r.agent:
         out["agent"] = r.register(role=role, team=team)["agent"]
     if g.json:
