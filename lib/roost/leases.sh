@@ -287,6 +287,22 @@ _roost_lease_set() {
   esac
 }
 
+# _roost_lease_finish STEP: the rest of unlock and renew, once their
+# parameters are set: the requests, leases_STEP.sql, the result printed.
+_roost_lease_finish() {
+  _roost_lease_read begin
+  _roost_s="$_roost_s$_roost_lreq"
+  _roost_lease_read "$1"
+  [ -n "$_roost_opt_json$_roost_opt_quiet" ] || _roost_lease_read out
+  _roost_stop
+  _roost_end
+  _roost_keep=1
+  _roost_run
+  _roost_rc=$? _roost_keep=
+  _roost_lease_print "$_roost_data" "$_roost_msg"
+  return "$_roost_rc"
+}
+
 # _roost_lease_add KIND ARG: add a request (KIND path or resource).
 _roost_lease_add() {
   if [ "$1" = resource ]; then

@@ -27,15 +27,5 @@ _roost_cmd_unlock() {
   _roost_need_me
   _roost_lease_params "shared=0" "force=$_roost_lforce" "json=${_roost_opt_json:-0}" \
     "quiet=${_roost_opt_quiet:-0}"
-  _roost_lease_read begin
-  _roost_s="$_roost_s$_roost_lreq"
-  _roost_lease_read unlock
-  [ -n "$_roost_opt_json$_roost_opt_quiet" ] || _roost_lease_read out
-  _roost_stop
-  _roost_end
-  _roost_keep=1
-  _roost_run
-  _roost_rc=$? _roost_keep=
-  _roost_lease_print "$_roost_data" "$_roost_msg"
-  return "$_roost_rc"
+  _roost_lease_finish unlock
 }
