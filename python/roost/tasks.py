@@ -320,7 +320,9 @@ class TasksMixin:
         reqs = [self.lease_key(k, cwd=self.root) for k in task["files"]]
         p = self._lease_params(now, reason=f"{task['id']}: {task['title']}"[:200])
         self._lease_prepare(p, reqs)
-        if not self._lease_fast(p):
+        if self._lease_fast(p):
+            self._lease_run("fast_lock", p)
+        else:
             self._lease_match(p, now)
             self._lease_run("lock", p)
         err = self._lease_err()

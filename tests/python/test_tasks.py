@@ -577,6 +577,19 @@ def test_claim_lock_files_takes_the_task_and_its_file_leases_together(db, roost,
     assert held == {("src/parser.py", "bob"), ("docs/", "bob")}
 
 
+@pytest.mark.parametrize("files", [["src/parser.py"], ["src/parser.py", "README.md"]])
+def test_claim_lock_files_of_plain_files_really_holds_them(db, roost, api, now, files):
+    # Plain files nobody else touches take the leases' fast path: the claim
+    # must still write the leases (it once reported them without taking them).
+    api("alice").task_add("edit the parser", files=files)
+    r = roost("claim", "--lock-files", agent="bob")
+    assert r.rc == 0 and r.text.splitlines()[1] == "leased " + " ".join(sorted(files)), r
+    assert sorted((x["key"], x["holder"]) for x in api().locks()["leases"]) == sorted((f, "bob") for f in files)
+    assert len(roost("log", "--json", "--kind", "lease.grant").json()["events"]) == len(files)
+    r = roost("lock", files[0], agent="carol")
+    assert r.rc == 2 and "bob" in r.err, r
+
+
 def test_claim_lock_files_takes_nothing_when_one_file_is_held(db, roost, api, now):
     api("alice").task_add("edit the parser", files=["src/parser.py", "docs/"])
     assert roost("lock", "docs/guide.md", agent="carol").rc == 0  # inside the folder
