@@ -544,6 +544,16 @@ class TasksMixin:
 
     # -- upkeep -------------------------------------------------------------------
 
+    def gc(self) -> dict[str, Any]:
+        """`roost gc`: the leases' collection (dead processes, expired
+        leases, stale requests), then the board's upkeep (dead holders,
+        reclaim limits, overdue queues). Adds 'stuck' and 'escalated'."""
+        out = super().gc()  # type: ignore[misc]
+        t = self.tasks_gc()
+        out["dead"] = sorted(set(out["dead"]) | set(t["dead"]))
+        out["stuck"], out["escalated"] = t["stuck"], t["escalated"]
+        return out
+
     def tasks_gc(self) -> dict[str, Any]:
         """For `roost gc`: record holders whose process died on this host,
         then run the board upkeep. Returns what it did."""

@@ -430,7 +430,8 @@ def test_gc_drops_expired_leases_records_dead_agents_and_reports_it(db, api, pro
     r = run_roost("--json", "gc", env={"ROOST_NOW": str(T0 + 20)})
     assert r.rc == 0, r
     assert r.json() == {"dead": ["carol"], "expired": [
-        {"key": "a", "kind": "file", "holder": "alice", "why": "expired"}], "unqueued": 0}
+        {"key": "a", "kind": "file", "holder": "alice", "why": "expired"}], "unqueued": 0,
+        "stuck": 0, "escalated": 0}
     assert [x["key"] for x in api().locks()["leases"]] == ["b"]
     assert [e["target"] for e in api().log(kind="lease.expire")] == ["a"]
     assert run_roost("gc", env={"ROOST_NOW": str(T0 + 20)}).text == "nothing to collect\n"

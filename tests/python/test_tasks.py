@@ -556,6 +556,27 @@ def test_tasks_gc_records_dead_holders_and_runs_the_board_upkeep(db, api, now):
     assert a.task_show("T-1")["status"] == "stuck"
 
 
+def test_roost_gc_parks_stuck_tasks_and_escalates_overdue_ones(db, roost, api, now):
+    # The command, not just the API: `roost gc` runs the board's upkeep.
+    api("dev1").register(role="dev")
+    api("lead1").register(role="lead")
+    a = api("alice")
+    a.queue_add("q", handler="role:dev", sla="60s", escalate_to="lead1")
+    a.task_add("overdue", queue="q")
+    a.conn.execute("UPDATE config SET value = '1' WHERE key = 'task_max_reclaims'")
+    a.task_add("abandoned")
+    assert roost("claim", "T-2", "--lease", "30s", agent="w1").rc == 0
+    now(T0 + 100)
+    r = roost("--json", "gc", agent="alice")
+    assert r.rc == 0, r
+    assert (r.json()["stuck"], r.json()["escalated"]) == (1, 1), r
+    assert kinds(db, "task.escalate")[0][1] == "T-1"
+    assert [t for _, t, _ in kinds(db, "task.stuck")] == ["T-2"]
+    assert {t for t, _ in [(t, b["about"]) for _, t, b in kinds(db, "notice")]} >= {"lead1", "w1"}
+    r = roost("gc", agent="alice")
+    assert r.text == "nothing to collect\n", r  # each happens once
+
+
 def test_every_task_command_has_help_with_exit_codes_and_is_in_the_docs(roost):
     docs = (os.path.dirname(__file__) + "/../../docs/tasks.md")
     text = open(docs, encoding="utf-8").read()
