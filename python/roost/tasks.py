@@ -305,9 +305,10 @@ class TasksMixin:
                 err = {2: Denied, 64: UsageError}.get(e[0], RoostError)(e[1], e[0])
                 c.execute("DELETE FROM roost_err")
             else:
-                ctx = dict(c.execute("SELECT k, v FROM roost_ctx WHERE k IN ('task', 'own', 'prev')").fetchall())
+                ctx = dict(c.execute("SELECT k, v FROM roost_ctx WHERE k IN ('task', 'own', 'prev', 'why')").fetchall())
                 out = self._task_json(ctx.get("task") or ctx.get("own"))
                 out["reclaimed_from"] = ctx.get("prev")
+                out["reclaimed_why"] = ctx.get("why") if ctx.get("prev") else None
                 if lock_files and out.get("files"):
                     out["leases"] = self._lock_task_files(out, now)
         if err is not None:
@@ -347,11 +348,13 @@ class TasksMixin:
         return me, t
 
     def _forced(self, verb: str, me: str, t, now: int) -> bool:
-        """Log-worthy: the caller acted on a task someone else held; tell them."""
-        if t["holder"] is None or t["holder"] == me:
+        """Log-worthy: the caller was not the holder, so only --force let it
+        act (a task someone else held, or one nobody held); a holder is told."""
+        if t["holder"] == me:
             return False
-        self._notify(t["holder"], t["id"], f"task.{verb}",
-                     f"{me} used --force to {verb} T-{t['id']} ({t['title']}), which you held", now)
+        if t["holder"] is not None:
+            self._notify(t["holder"], t["id"], f"task.{verb}",
+                         f"{me} used --force to {verb} T-{t['id']} ({t['title']}), which you held", now)
         return True
 
     def done(self, tid: Any, *, note: str | None = None, force: bool = False,

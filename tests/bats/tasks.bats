@@ -95,7 +95,7 @@ runs() { wc -l < "$BATS_TEST_TMPDIR/$1.count" | tr -d ' '; }
   run -0 --separate-stderr roost --agent bob claim --quiet
   [ -z "$output" ]
   run -0 roost --agent bob --json claim
-  [[ "$output" == '{"id":"T-2","title":"second task",'*'"holder":"bob",'*'"reclaimed_from":null}' ]]
+  [[ "$output" == '{"id":"T-2","title":"second task",'*'"holder":"bob",'*'"reclaimed_from":null,"reclaimed_why":null}' ]]
 }
 
 @test "claim refuses bad leases and bad ids with 64 and says why" {

@@ -210,6 +210,17 @@ def test_force_lets_another_agent_finish_a_task_and_is_logged_and_told_to_the_ho
     assert "used --force" in body["text"]
 
 
+@pytest.mark.parametrize("verb", ["done", "block"])
+def test_force_on_a_task_nobody_holds_is_logged_as_forced(db, roost, api, now, verb):
+    api("alice").task_add("x")
+    extra = ["--reason", "r"] if verb == "block" else []
+    assert roost(verb, "T-1", *extra, agent="boss").rc == 2  # not the holder: needs --force
+    assert roost(verb, "T-1", *extra, "--force", agent="boss").rc == 0
+    ((actor, _, body),) = kinds(db, f"task.{verb}")
+    assert (actor, body["holder"], body["force"]) == ("boss", None, True)
+    assert kinds(db, "notice") == []  # nobody held it: nobody to tell
+
+
 def test_release_puts_a_task_back_and_block_parks_it_until_reopened(db, roost, api, now):
     api("alice").task_add("x")
     assert roost("claim", agent="alice").rc == 0
@@ -626,9 +637,22 @@ def test_claim_lock_files_takes_nothing_when_one_file_is_held(db, roost, api, no
     assert roost("claim", "T-1", "--lock-files", agent="bob").rc == 0
 
 
+def test_claim_lock_files_names_the_reclaim_like_claim_does(db, roost, api, now):
+    api("alice").task_add("edit", files=["a.py"])
+    assert roost("claim", "--lease", "60s", agent="alice").rc == 0
+    now(T0 + 61)
+    r = roost("claim", "--lock-files", agent="bob")
+    assert r.rc == 0 and r.text.splitlines()[0] == "claimed T-1: edit (reclaimed from alice, expired)", r
+    # the shell's plain claim words it the same way
+    api("x").task_add("again")
+    assert roost("claim", "--lease", "60s", agent="dave").rc == 0
+    now(T0 + 200)
+    assert roost("claim", agent="erin").text == "claimed T-2: again (reclaimed from dave, expired)\n"
+
+
 def test_claim_lock_files_dry_run_writes_nothing(db, roost, api, now):
     api("alice").task_add("edit", files=["a.py"])
     r = roost("claim", "--lock-files", "--dry-run", agent="bob")
-    assert r.rc == 0, r
+    assert r.rc == 0 and r.text.startswith("would claim T-1: edit\n"), r
     assert api().task_show("T-1")["status"] == "open"
     assert api().locks()["leases"] == []

@@ -20,11 +20,12 @@
 # Prints: claimed T-42: TITLE [(reclaimed from AGENT, WHY)]
 #
 # JSON: the task as in `roost task show --json` (without history), plus
-# "reclaimed_from" (previous holder or null): {"id", "title", "body",
+# "reclaimed_from" (previous holder or null) and "reclaimed_why" (expired,
+# dead, ended or gone; null when not a reclaim): {"id", "title", "body",
 # "priority", "status", "ready", "for", "queue", "holder", "claimed_at",
 # "lease_until", "after", "waiting_on", "files", "attempts", "reclaims",
 # "created_by", "created_at", "updated_at", "offered_at", "escalated_at",
-# "note", "reason", "reclaimed_from"}
+# "note", "reason", "reclaimed_from", "reclaimed_why"}
 #
 # --lock-files also takes leases on the task's files (its --file paths):
 # all or none, in the same transaction as the claim; when one is held by
@@ -182,7 +183,8 @@ DELETE FROM roost_err WHERE (SELECT v FROM roost_ctx WHERE k = 'due') OR EXISTS 
   fi
   if [ -n "$_roost_opt_json" ]; then
     _roost_task_read tasks_json.sql
-    _roost_s="${_roost_s}SELECT json_set(j.json, '\$.reclaimed_from', (SELECT v FROM roost_ctx WHERE k = 'prev'))
+    _roost_s="${_roost_s}SELECT json_set(j.json, '\$.reclaimed_from', (SELECT v FROM roost_ctx WHERE k = 'prev'),
+                                    '\$.reclaimed_why', (SELECT v FROM roost_ctx WHERE k = 'why'))
   FROM task_json j WHERE j.id = coalesce((SELECT v FROM roost_ctx WHERE k = 'task'), (SELECT v FROM roost_ctx WHERE k = 'own'));
 "
   elif [ -z "$_roost_opt_quiet" ]; then

@@ -24,8 +24,9 @@ def cli(g, task_id, lease, dry_run):
     if g.json:
         emit_json(t)
     elif not g.quiet:
-        extra = f" (reclaimed from {clean(t['reclaimed_from'])})" if t.get("reclaimed_from") else ""
-        click.echo(f"claimed {t['id']}: {clean(t['title'])}{extra}")
+        extra = (f" (reclaimed from {clean(t['reclaimed_from'])}, {clean(t['reclaimed_why'])})"
+                 if t.get("reclaimed_from") else "")
+        click.echo(f"{'would claim' if dry_run else 'claimed'} {t['id']}: {clean(t['title'])}{extra}")
         if t.get("leases"):
             click.echo("leased " + " ".join(clean(k) for k in t["leases"]["granted"]))
     return 0
