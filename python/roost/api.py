@@ -44,6 +44,7 @@ class CoreMixin:
                  session: str | None = None):
         self.path, self.db_how, self.root = dbm.locate(db, cwd)
         self._conn: sqlite3.Connection | None = None
+        self.seen = False  # set once a transaction has recorded the caller as seen
         self.agent: str | None = None
         self.agent_how: str | None = None
         self.session: str | None = session
@@ -324,7 +325,10 @@ class _Tx:
         return now
 
     def __exit__(self, et, ev, tb):
-        return self.cm.__exit__(et, ev, tb)
+        out = self.cm.__exit__(et, ev, tb)
+        if et is None:
+            self.r.seen = True  # committed: the caller counts as seen
+        return out
 
 
 from .hooks import HooksMixin  # noqa: E402  (hooks imports nothing from api at load time)

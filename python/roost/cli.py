@@ -71,10 +71,13 @@ class Globals:
         self.json = False
         self.quiet = False
         self.command = ""
+        self.made: list[Any] = []  # the Roosts a command opened (see _seen)
 
     def roost(self, **kw: Any):
         from .api import Roost
-        return Roost(self.db, self.agent, agent_how="--agent" if self.agent else None, **kw)
+        r = Roost(self.db, self.agent, agent_how="--agent" if self.agent else None, **kw)
+        self.made.append(r)
+        return r
 
 
 def split_globals(argv: list[str]) -> tuple[list[str], Globals]:
@@ -159,6 +162,8 @@ def main(argv: list[str] | None = None) -> None:
             _exec_shell(argv)  # the shell owns it: one owner per command
         rv = group.main(args=args, prog_name="roost", standalone_mode=False, obj=g)
         code = rv if isinstance(rv, int) else 0
+        if code in (0, 2):
+            _seen(g)
     except RoostError as e:
         _err(cmd, e.message)
         code = e.code
@@ -187,6 +192,33 @@ def main(argv: list[str] | None = None) -> None:
             pass
     sys.stdout.flush()
     sys.exit(code)
+
+
+# Commands that are not an agent's activity on a board: help, the demo (its
+# own database), the installers, doctor, and hook (it records the caller
+# its own way).
+# (doctor never writes; a Roost's connection would migrate an old file.)
+_NOT_ACTIVITY = {"", "help", "demo", "install", "uninstall", "doctor", "hook"}
+
+
+def _seen(g: Globals) -> None:
+    """Every command an agent runs counts as activity (it renews the
+    agent's claims): a command that only read, or read outside a
+    transaction (log, config, decisions, status, ...), records the caller
+    as seen in one small transaction of its own. Never for a database that
+    does not exist yet, nor when the caller is unknown; never an error."""
+    if g.command in _NOT_ACTIVITY or any(getattr(r, "seen", False) for r in g.made):
+        return
+    from .api import Roost
+    try:
+        with Roost(g.db, None if g.command == "log" else g.agent,
+                   agent_how="--agent" if g.agent else None) as r:
+            if not os.path.exists(r.path) or r._resolve() is None:
+                return
+            with r.tx():
+                pass
+    except Exception:  # a busy or foreign database: the command's own answer stands
+        return
 
 
 # Internal commands that shell-owned commands hand a slow path to speak

@@ -588,6 +588,26 @@ def test_roost_gc_parks_stuck_tasks_and_escalates_overdue_ones(db, roost, api, n
     assert r.text == "nothing to collect\n", r  # each happens once
 
 
+@pytest.mark.parametrize("cmd", [["log"], ["config", "task_lease"], ["decisions"], ["status"], ["frontier"],
+                                 ["task", "list"], ["agents"], ["locks"]])
+def test_any_command_the_holder_runs_renews_its_claim(db, roost, api, now, cmd):
+    api("x").task_add("w")
+    assert roost("claim", "--lease", "60s", agent="alice").rc == 0
+    now(T0 + 50)
+    assert roost(*cmd, env={"ROOST_AGENT": "alice"}).rc == 0, cmd
+    now(T0 + 100)
+    r = roost("claim", agent="bob")
+    assert r.rc == 2, (cmd, r)  # alice was active 50s ago: her 60s lease still holds
+    now(T0 + 111)
+    assert roost("claim", agent="bob").rc == 0
+
+
+def test_log_filtered_by_agent_does_not_act_as_that_agent(db, roost, api, now):
+    api("alice").task_add("w")
+    assert roost("log", agent="ghost").rc == 0
+    assert [a["agent"] for a in api().agents()] == ["alice"]
+
+
 def test_every_task_command_has_help_with_exit_codes_and_is_in_the_docs(roost):
     docs = (os.path.dirname(__file__) + "/../../docs/tasks.md")
     text = open(docs, encoding="utf-8").read()

@@ -23,7 +23,8 @@ def cli(g, since, kind, limit):
 
     Exit codes: 0."""
     from ..api import Roost
-    r = Roost(g.db)
+    r = Roost(g.db)  # --agent filters here: the caller is who the environment says
+    g.made.append(r)
     evs = r.log(since=since, kind=kind, agent=g.agent, limit=limit)
     if g.json:
         emit_json({"events": evs})
