@@ -182,7 +182,7 @@ def _prepare_dir(path: str) -> None:
     if os.path.basename(d) == ".roost":
         gi = os.path.join(d, ".gitignore")
         if not os.path.exists(gi):
-            with open(gi, "w") as f:
+            with open(os.open(gi, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
                 f.write("# roost's runtime files (database, WAL, backups): never commit them\n*\n")
 
 
@@ -200,6 +200,32 @@ def create(path: str) -> None:
             conn.close()
     finally:
         os.umask(old)
+
+
+def _create_whole(path: str) -> None:
+    """First use: the database appears at `path` already migrated, never
+    empty. It is built under a private name and hard-linked into place
+    (link fails when the name exists), so processes starting at once on a
+    fresh repository either win or find a whole roost database: none sees
+    an empty file and refuses it as foreign."""
+    _prepare_dir(path)
+    tmp = f"{path}.new.{os.getpid()}.{time.monotonic_ns()}"
+    try:
+        create(tmp)
+        migrate(tmp)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process got there first: use its database
+        except OSError:  # a file system without hard links
+            if not os.path.exists(path):
+                os.replace(tmp, path)
+    finally:
+        for f in (tmp, tmp + "-wal", tmp + "-shm"):
+            try:
+                os.unlink(f)
+            except FileNotFoundError:
+                pass
 
 
 def backup_to(conn: sqlite3.Connection, dest: str) -> None:
@@ -222,7 +248,7 @@ def migrate(path: str, *, quiet: bool = True) -> list[int]:
     backup copy of the file (when it held data). Returns the versions applied."""
     _check_sqlite()
     if not os.path.exists(path):
-        create(path)
+        _create_whole(path)
     conn = _raw_connect(path)
     try:
         app, ver = _header(conn, path)

@@ -41,6 +41,8 @@ def test_first_use_creates_a_private_database_with_a_gitignore(sandbox, roost):
     assert stat.S_IMODE(d.stat().st_mode) == 0o700
     assert stat.S_IMODE((d / "roost.db").stat().st_mode) == 0o600
     assert (d / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert stat.S_IMODE((d / ".gitignore").stat().st_mode) == 0o600
+    assert sorted(f.name for f in d.iterdir()) == [".gitignore", "roost.db", "roost.db-shm", "roost.db-wal"]
     c = sqlite3.connect(d / "roost.db")
     assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert c.execute("PRAGMA application_id").fetchone()[0] == dbm.APP_ID

@@ -23,6 +23,25 @@ def test_64_processes_registering_distinct_agents_at_once_make_64_rows_and_no_er
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("cmd", [["register", "a{i}"], ["--agent", "a{i}", "heartbeat"]], ids=["python", "shell"])
+def test_first_use_by_24_processes_at_once_on_a_fresh_repository_makes_one_database_and_no_error(sandbox, cmd):
+    # No database yet: every process finds none and creates it. None may see
+    # a half-made file (an empty one reads as "not a roost database", 78).
+    for attempt in range(3):
+        d = sandbox / ".roost"
+        if d.exists():
+            for f in d.iterdir():
+                f.unlink()
+            d.rmdir()
+        res = race([[str(BIN), *(a.replace("{i}", str(i)) for a in cmd)] for i in range(24)])
+        assert codes(res) == {"0": 24}, [r for r in res if r["rc"] != 0][:3]
+        c = sqlite3.connect(str(d / "roost.db"))
+        assert c.execute("SELECT count(*) FROM agents").fetchone()[0] == 24
+        c.close()
+        assert sorted(f.name for f in d.iterdir() if not f.name.startswith("roost.db")) == [".gitignore"]
+
+
+@pytest.mark.slow
 def test_64_shell_heartbeats_of_one_agent_at_once_never_lose_or_reuse_a_tick(db):
     res = race([[str(BIN), "--agent", "same", "heartbeat", "--json"] for _ in range(64)])
     assert codes(res) == {"0": 64}, [r for r in res if r["rc"] != 0][:3]
