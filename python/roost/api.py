@@ -216,12 +216,25 @@ class CoreMixin:
         return {"agent": a, "seq": ev["seq"], "ts": ev["ts"], "epoch": ep, "round": rd}
 
     def agents(self) -> list[dict[str, Any]]:
-        """Every registered agent with role, team, state, last seen, position."""
-        with self.tx():
+        """Every registered agent with role, team, state, last seen, position
+        (a live-looking agent whose process is provably dead is recorded as
+        such first, so it shows as gone)."""
+        with self.tx() as now:
+            self.reap(now)
             rows = self.conn.execute(
                 "SELECT id AS agent, role, team, state, last_seen, registered_at, pid, host, "
                 "epoch, round FROM agent_state ORDER BY id").fetchall()
         return [dict(r) for r in rows]
+
+    def reap(self, now: int) -> list[str]:
+        """Inside a transaction: every agent that looks live but whose
+        recorded process on this host is provably dead is recorded as dead
+        (mark_dead). The caller is never reaped: it is running. Returns them."""
+        me = self._resolve()
+        here = proc.host()
+        return [r["id"] for r in self.conn.execute(
+            "SELECT id FROM agent_state WHERE pid IS NOT NULL AND state != 'gone' AND host IS ? ORDER BY id",
+            (here,)).fetchall() if r["id"] != me and self.mark_dead(r["id"], now)]
 
     def mark_dead(self, agent: str, now: int) -> bool:
         """Inside a transaction: if agent's recorded process is provably dead,

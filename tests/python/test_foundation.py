@@ -299,6 +299,20 @@ def test_liveness_moves_from_active_to_idle_to_gone_with_time(db, roost):
     assert state(t + 3601) == "gone"
 
 
+def test_roost_agents_shows_an_agent_whose_process_died_as_gone_at_once(db, roost):
+    p = subprocess.Popen(["sleep", "60"])
+    assert roost("register", "a", "--pid", str(p.pid)).rc == 0
+    assert roost("register", "b").rc == 0
+
+    def states():
+        return {x["agent"]: x["state"] for x in roost("agents", "--json").json()["agents"]}
+    assert states() == {"a": "active", "b": "active"}
+    p.kill()
+    p.wait()
+    assert states() == {"a": "gone", "b": "active"}  # not only after gone_window
+    assert [e["target"] for e in roost("log", "--json", "--kind", "agent.dead").json()["events"]] == ["a"]
+
+
 def test_an_agent_whose_process_died_is_gone_and_a_recycled_pid_counts_as_dead(db, roost, api):
     p = subprocess.Popen(["sleep", "60"])
     try:
