@@ -463,6 +463,19 @@ def test_doctor_passes_on_a_fresh_database_and_fails_on_loose_permissions(db, ro
     assert [c["check"] for c in bad] == ["permissions roost.db"]
 
 
+@pytest.mark.parametrize("who", [{"ROOST_AGENT": "alice"}, {"CLAUDE_CODE_SESSION_ID": "s1"}, {}])
+def test_doctor_never_migrates_an_old_database(db, roost, who):
+    assert roost("register", "alice", env={"CLAUDE_CODE_SESSION_ID": "s1"}).rc == 0
+    _tamper(db, f"PRAGMA user_version = {dbm.schema_version() - 1}")
+    before = Path(db).read_bytes()
+    r = roost("doctor", env=who)
+    assert r.rc == 1 and "roost migrate" in r.text, r
+    if who:
+        assert "identity: alice (from" in r.text, r
+    assert Path(db).read_bytes() == before
+    assert not (Path(db).parent / "backups").exists()
+
+
 def test_migration_takes_a_backup_first_and_applies_in_one_transaction(tmp_path, monkeypatch):
     path = str(tmp_path / "m.db")
     dbm.migrate(path)

@@ -73,8 +73,20 @@ def checks(g) -> list[dict]:
         gi = os.path.join(d, ".gitignore")
         add(".roost/.gitignore", os.path.exists(gi), "ignores the database and WAL files" if os.path.exists(gi) else "missing: the database could be committed")
     try:
+        # Never Roost._resolve: its connection would migrate an old file.
         r = g.roost()
-        a = r._resolve()
+        a = r.agent
+        if not a and r.session:
+            try:
+                ro = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+                try:
+                    row = ro.execute("SELECT agent FROM sessions WHERE id = ?", (r.session,)).fetchone()
+                finally:
+                    ro.close()
+            except sqlite3.DatabaseError:
+                row = None
+            if row:
+                a, r.agent_how = row[0], r.session_how
         if a:
             add("identity", True, f"{a} (from {r.agent_how})")
         else:
