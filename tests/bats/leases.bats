@@ -78,6 +78,21 @@ counted() { PATH="$fake:$PATH" ROOST_PYTHON="$fake/python3" "$@"; }
   run -0 roost lock --check free.py
 }
 
+@test "lock --check of two paths under one lease reports each path, for others and for the holder" {
+  roost --agent ada lock own/ >/dev/null
+  run -2 --separate-stderr roost --agent bob lock --check own/a.py own/b.py
+  [[ "${lines[0]}" == "own/a.py: held by ada through own/ (active) until "* ]]
+  [[ "${lines[1]}" == "own/b.py: held by ada through own/ (active) until "* ]]
+  [[ "$stderr" == "roost: lock: 'own/a.py' is held by ada through 'own/'"* ]]
+  run -2 roost lock --check own/a.py own/
+  [ "${#lines[@]}" = 2 ]
+  run -0 roost --agent ada lock --check own/a.py own/
+  [[ "${lines[0]}" == "own/a.py: yours until "* ]]
+  [[ "${lines[1]}" == "own/: yours until "* ]]
+  run -2 roost --agent bob --json lock --check own/a.py own/b.py
+  [[ "$output" == '{"free":false,"checked":[{"key":"own/a.py","kind":"file","status":"held","holder":"ada","held":"own/",'*'{"key":"own/b.py","kind":"file","status":"held","holder":"ada","held":"own/",'* ]]
+}
+
 @test "a folder lease and a glob lease conflict with files inside them, both ways" {
   roost --agent alice lock src/ >/dev/null
   run -2 roost --agent bob lock src/deep/x.py

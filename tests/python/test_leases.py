@@ -378,6 +378,53 @@ def test_check_is_free_or_yours_exit_0_and_held_exit_2(db):
     assert run_roost("lock", "--check", "theirs/x.py").rc == 2  # no identity: anyone's lease counts
 
 
+@pytest.mark.parametrize("who,asked,rc,status", [
+    ("bob", ["own/a.py", "own/b.py"], 2, "held"),
+    (None, ["own/a.py", "own/b.py"], 2, "held"),   # no identity: anyone's lease counts
+    ("bob", ["own/a.py", "own/"], 2, "held"),
+    ("ada", ["own/a.py", "own/b.py"], 0, "yours"),
+    ("ada", ["own/a.py", "own/"], 0, "yours"),
+])
+def test_check_of_several_paths_under_one_lease_reports_each_path(db, api, who, asked, rc, status):
+    env = {"ROOST_NOW": str(T0)}
+    assert run_roost("lock", "own/", agent="ada", env=env).rc == 0
+    r = run_roost("--json", "lock", "--check", *asked, "free.py", agent=who, env=env)
+    assert r.rc == rc, r
+    got = r.json()
+    assert got["free"] is (rc == 0)
+    assert [(c["key"], c["status"], c["holder"], c["held"]) for c in got["checked"]] == [
+        *((k, status, "ada", "own/") for k in asked), ("free.py", "free", None, None)]
+    os.environ["ROOST_NOW"] = str(T0)
+    try:
+        assert api(who).check([*asked, "free.py"]) == got
+    finally:
+        del os.environ["ROOST_NOW"]
+    r = run_roost("lock", "--check", *asked, "free.py", agent=who, env=env)
+    assert r.rc == rc, r
+    lines = r.text.splitlines()
+    assert len(lines) == len(asked) + 1, r
+    for k, line in zip(asked, lines):
+        want = "yours until " if status == "yours" else "held by ada"
+        assert line.startswith(f"{k}: {want}"), r
+    assert lines[-1] == "free.py: free"
+
+
+def test_a_hook_denies_two_writes_under_one_lease_in_the_shell_and_in_python(db, api, sandbox):
+    """The hook runs leases_match.sql too, with one row per write target:
+    two targets under one folder lease must deny, not fail."""
+    assert run_roost("lock", "own/", agent="ada").rc == 0
+    payload = json.dumps({"session_id": "s", "cwd": str(sandbox), "hook_event_name": "PreToolUse",
+                          "tool_name": "Bash", "tool_input": {"command": "cp a.txt own/x; cp b.txt own/y"}})
+    r = run_roost("hook", "PreToolUse", "--vendor", "claude", agent="bob", input=payload.encode())
+    assert r.rc == 0, r
+    out = json.loads(r.out)["hookSpecificOutput"]
+    assert out["permissionDecision"] == "deny", r
+    assert "is held by ada through 'own/'" in out["permissionDecisionReason"]
+    assert "sqlite3 failed" not in r.err
+    py = api("bob").hook("PreToolUse", payload.encode(), vendor="claude")
+    assert json.loads(py["stdout"]) == json.loads(r.out)
+
+
 def test_json_shapes_are_as_documented(db):
     r = run_roost("--json", "lock", "a", "--reason", "r", agent="alice", env={"ROOST_NOW": str(T0)})
     assert r.json() == {"agent": "alice", "granted": [{"key": "a", "kind": "file", "shared": False,

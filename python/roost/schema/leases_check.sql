@@ -3,14 +3,15 @@
 -- Writes nothing but the caller's last-seen time. Parameters: @json, @quiet.
 INSERT INTO roost_err SELECT 2, msg FROM lease_blk ORDER BY n, since, holder LIMIT 1;
 
--- Per path (why = n): the first holder in the way, else the caller's own
--- lease, else nothing (id -n).
-INSERT INTO lease_act(id, why)
-  SELECT coalesce(
+-- Per path (n): the first holder in the way, else the caller's own lease,
+-- else nothing (id NULL). One lease may cover several of the paths, so
+-- this is keyed by path (lease_act is keyed by lease).
+CREATE TEMP TABLE IF NOT EXISTS lease_chk (n INTEGER PRIMARY KEY, id INTEGER);
+DELETE FROM lease_chk;
+INSERT INTO lease_chk(n, id)
+  SELECT r.n, coalesce(
            (SELECT b.id FROM lease_blk b WHERE b.n = r.n ORDER BY b.since, b.holder LIMIT 1),
            (SELECT l.id FROM lease_hit h CROSS JOIN leases l ON l.id = h.id
              WHERE h.n = r.n AND l.holder IS @me AND l.wait IS NULL AND l.until > @now
-             ORDER BY l.since LIMIT 1),
-           -r.n),
-         r.n
+             ORDER BY l.since LIMIT 1))
     FROM lease_req r;

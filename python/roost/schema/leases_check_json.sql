@@ -7,7 +7,7 @@ SELECT json_object('free', json(CASE WHEN NOT EXISTS (SELECT 1 FROM lease_blk) T
              'shared', CASE WHEN l.id IS NOT NULL THEN json(CASE WHEN l.shared THEN 'true' ELSE 'false' END) END,
              'reason', l.reason, 'since', l.since, 'until', l.until, 'state', s.state) AS j
            FROM lease_req r
-           LEFT JOIN lease_act a ON a.why = r.n
+           LEFT JOIN lease_chk a ON a.n = r.n
            LEFT JOIN leases l ON l.id = a.id
            LEFT JOIN agent_state s ON s.id = l.holder
            ORDER BY r.n)))

@@ -7,7 +7,7 @@ INSERT INTO lease_out(line)
              || CASE WHEN l.key != r.key OR l.kind != r.kind THEN ' through ' || l.key ELSE '' END
              || ' (' || s.state || ') until ' || strftime('%Y-%m-%d %H:%M:%SZ', l.until, 'unixepoch')
              || coalesce(', reason: ' || l.reason, '') END, char(10), ' ')
-    FROM lease_req r LEFT JOIN lease_act a ON a.why = r.n
+    FROM lease_req r LEFT JOIN lease_chk a ON a.n = r.n
     LEFT JOIN leases l ON l.id = a.id LEFT JOIN agent_state s ON s.id = l.holder
    WHERE NOT coalesce(@json, 0) AND NOT coalesce(@quiet, 0)
    ORDER BY r.n;
