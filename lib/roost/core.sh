@@ -188,11 +188,11 @@ _roost_begin() {
   # The WAL is kept at exit (no checkpoint and fsync on every close) but
   # stays bounded: see _roost_wal_keep and _roost_wal_restart.
   _roost_s=".timeout $_roost_timeout
-$_roost_wal_keep.read '$ROOST_HOME/python/roost/schema/connection.sql'
+$_roost_wal_keep.read \"$_roost_schema/connection.sql\"
 .parameter init
 INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql),
   ('@roost_db', $_roost_r), ('@roost_v', $_ROOST_SCHEMA), ('@roost_app', $_ROOST_APP_ID);
-.read '$ROOST_HOME/python/roost/schema/core_begin.sql'
+.read \"$_roost_schema/core_begin.sql\"
 "
 }
 
@@ -361,6 +361,12 @@ _roost_main() {
   unset _roost_n _roost_seen _roost_end _roost_a
   _roost_locate
   _roost_ident || return
+  # The schema folder as a dot-command argument (in double quotes, which
+  # take backslash escapes): every `.read` of a shared SQL file uses it.
+  _roost_schema=$ROOST_HOME/python/roost/schema
+  case $_roost_schema in
+    *\\*|*\"*) _roost_schema=$(command printf '%s' "$_roost_schema" | command sed 's/[\\"]/\\&/g') ;;
+  esac
   . "$_roost_f"
   unset _roost_f
   "_roost_cmd_$_roost_cmd" "$@"

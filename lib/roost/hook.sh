@@ -94,7 +94,7 @@ _roost_hook_sql() {
   [ -n "$_roost_hv" ] && _roost_hvq="'$_roost_hv'"
   [ -n "$_roost_me" ] && _roost_hmq="'$_roost_me'"
   _roost_s=".timeout $_roost_timeout
-$_roost_wal_keep.read '$_roost_hs/connection.sql'
+$_roost_wal_keep.read \"$_roost_schema/connection.sql\"
 .parameter init
 INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@event', '$_roost_hg'),
   ('@evname', $_roost_hn), ('@vflag', $_roost_hvq), ('@agent', $_roost_hmq),
@@ -147,13 +147,13 @@ CREATE TEMP TABLE hook_in(p);
   # @me: the caller as the payload's session resolves it (the leases SQL
   # tells the caller's own leases from others' by it).
   _roost_s="${_roost_s}$_roost_hb
-.read '$_roost_hs/hooks_parse.sql'
+.read \"$_roost_schema/hooks_parse.sql\"
 INSERT OR REPLACE INTO temp.sqlite_parameters SELECT '@me', me FROM hook;
 "
   if [ -n "$_roost_hdbg" ]; then
     # --targets: every path the call writes, as lease keys (no decision).
-    _roost_s="${_roost_s}.read '$_roost_hs/hooks_targets.sql'
-.read '$_roost_hs/hooks_norm.sql'
+    _roost_s="${_roost_s}.read \"$_roost_schema/hooks_targets.sql\"
+.read \"$_roost_schema/hooks_norm.sql\"
 SELECT char(30) || (SELECT json_group_array(json_object('kind', kind, 'key', key)) FROM (SELECT kind, key FROM hook_tgt ORDER BY kind, key));
 COMMIT;
 SELECT char(31);
@@ -167,7 +167,7 @@ SELECT char(31);
   # part's answer, since that part usually ends the script; without a busy
   # wait, and a busy failure of it must not cut the full check short.
   _roost_s="${_roost_s}COMMIT;
-.read '$_roost_hs/hooks_answer.sql'
+.read \"$_roost_schema/hooks_answer.sql\"
 .timeout 0
 .bail off
 "
@@ -182,7 +182,7 @@ $_roost_hb
     # shellcheck disable=SC2086 # a list of step names, split on purpose
     _roost_hook_reads $_roost_hf @reset
     _roost_s="${_roost_s}COMMIT;
-.read '$_roost_hs/hooks_answer.sql'
+.read \"$_roost_schema/hooks_answer.sql\"
 "
   fi
   unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq _roost_hq _roost_hf _roost_hb _roost_hx
@@ -194,13 +194,13 @@ $_roost_hb
 _roost_hook_reads() {
   for _roost_hy in "$@"; do
     case $_roost_hy in
-      @leases) _roost_s="${_roost_s}.read '$_roost_hs/leases_begin.sql'
+      @leases) _roost_s="${_roost_s}.read \"$_roost_schema/leases_begin.sql\"
 INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER (ORDER BY kind, key), kind, key, 0 FROM hook_tgt;
-.read '$_roost_hs/leases_match.sql'
+.read \"$_roost_schema/leases_match.sql\"
 " ;;
       @reset) _roost_s="${_roost_s}UPDATE hook_gate SET full = 0;
 " ;;
-      *) _roost_s="${_roost_s}.read '$_roost_hs/hooks_$_roost_hy.sql'
+      *) _roost_s="${_roost_s}.read \"$_roost_schema/hooks_$_roost_hy.sql\"
 " ;;
     esac
   done

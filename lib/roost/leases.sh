@@ -323,7 +323,7 @@ _roost_lease_add() {
 # _roost_lease_read NAME: the dot-command that runs schema/leases_NAME.sql
 # (quoted as _roost_begin quotes connection.sql).
 _roost_lease_read() {
-  _roost_s="$_roost_s.read '$ROOST_HOME/python/roost/schema/leases_$1.sql'
+  _roost_s="$_roost_s.read \"$_roost_schema/leases_$1.sql\"
 "
 }
 

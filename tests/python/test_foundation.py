@@ -519,3 +519,30 @@ def test_the_demo_plays_every_scene_as_narrated(roost):
 def test_version_reports_the_schema(db, roost):
     j = roost("version", "--json").json()
     assert j["schema"] == dbm.schema_version()
+
+
+def test_roost_installed_under_a_path_with_quotes_and_a_backslash_works(db, tmp_path):
+    # Every shell command reads shared SQL files with a dot-command whose
+    # argument is quoted: the install path must survive it.
+    import shutil
+    home = tmp_path / "it's \\ \"here\""
+    for d in ("bin", "lib", "python/roost"):
+        shutil.copytree(REPO / d, home / d, ignore=shutil.ignore_patterns("__pycache__"))
+    env = dict(os.environ, ROOST_HOME=str(home))
+    env.pop("ROOST_AGENT", None)
+
+    def run(*args, stdin=None):
+        return subprocess.run([str(home / "bin" / "roost"), "--agent", "a", *args], env=env, input=stdin,
+                              capture_output=True)
+    assert run("task", "add", "t").returncode == 0
+    for args in (["whoami"], ["heartbeat", "--epoch", "1"], ["lock", "x.txt"], ["lock", "--check", "x.txt"],
+                 ["claim"], ["inbox"], ["unlock", "x.txt"]):
+        r = run(*args)
+        assert r.returncode == 0, (args, r)
+    assert run("lock", "y.txt").returncode == 0
+    pay = json.dumps({"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Write",
+                      "cwd": os.getcwd(), "tool_input": {"file_path": "y.txt"}}).encode()
+    r = subprocess.run([str(home / "bin" / "roost"), "--agent", "b", "hook", "PreToolUse"], env=env,
+                       input=pay, capture_output=True)
+    assert r.returncode == 0 and b'"deny"' in r.stdout, r
+

@@ -133,13 +133,7 @@ _roost_task_id() {
 # _roost_task_read FILE: append a `.read` of a shared SQL file from
 # python/roost/schema (the CLI reads it itself: no extra process).
 _roost_task_read() {
-  _roost_r=$ROOST_HOME/python/roost/schema/$1
-  case $_roost_r in
-    *\\*|*\"*)
-      # A dot-command argument in double quotes takes backslash escapes.
-      _roost_r=$(command printf '%s' "$_roost_r" | command sed 's/[\\"]/\\&/g') ;;
-  esac
-  _roost_s="${_roost_s}.read \"$_roost_r\"
+  _roost_s="${_roost_s}.read \"$_roost_schema/$1\"
 "
 }
 
