@@ -23,6 +23,8 @@ eval "$(
   if [ -z "$h" ]; then
     p=$(command -v roost 2>/dev/null) || p=''
     case $p in */bin/roost) h=${p%/bin/roost} ;; esac
+    # pip install: the shell files are data files under share/roost
+    [ -n "$h" ] && [ ! -f "$h/lib/roost/core.sh" ] && [ -f "$h/share/roost/lib/roost/core.sh" ] && h=$h/share/roost
   fi
   if [ -n "$h" ] && [ -f "$h/lib/roost/core.sh" ]; then
     h=$(cd -P -- "$h" && pwd) || exit 0
@@ -40,7 +42,8 @@ eval "$(
     done
   else
     command printf 'roost() { command roost "$@"; }\n'
-    for n in heartbeat whoami send broadcast recv inbox read ack lock unlock renew claim; do
+    # (the shell-owned commands: a test compares this list with lib/roost/commands)
+    for n in ack broadcast claim heartbeat hook inbox lock read recv renew send thread unlock whoami; do
       command printf 'roost_%s() { command roost %s "$@"; }\n' "$n" "$n"
     done
   fi

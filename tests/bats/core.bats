@@ -63,6 +63,27 @@ SH
   [ "$output" = "bob (from --agent)" ]
 }
 
+@test "lib/roost.sh defines roost_<command> for every shell-owned command, also when it falls back to roost on PATH" {
+  want=$(cd "$REPO_ROOT/lib/roost/commands" && for f in *.sh; do printf 'roost_%s\n' "${f%.sh}"; done | sort)
+  got=$(ROOST_HOME=$REPO_ROOT dash -c '. "$ROOST_HOME/lib/roost.sh"; for f in $(cd "$ROOST_HOME/lib/roost/commands" && ls); do n=${f%.sh}; command -v "roost_$n" >/dev/null && echo "roost_$n"; done' | sort)
+  [ "$got" = "$want" ]
+  # fallback: a roost on PATH that is not a roost tree (an installer's launcher)
+  mkdir -p "$BATS_TEST_TMPDIR/fb/bin"
+  printf '#!/bin/sh\necho "fallback $*"\n' > "$BATS_TEST_TMPDIR/fb/bin/roost"
+  chmod +x "$BATS_TEST_TMPDIR/fb/bin/roost"
+  cp "$REPO_ROOT/lib/roost.sh" "$BATS_TEST_TMPDIR/fb/roost.sh"
+  got=$(env -u ROOST_HOME PATH="$BATS_TEST_TMPDIR/fb/bin:$PATH" dash -c '. "$1"; for n in '"$(echo "$want" | sed 's/^roost_//' | tr '\n' ' ')"'; do roost_$n x; done' sh "$BATS_TEST_TMPDIR/fb/roost.sh" | sort)
+  [ "$got" = "$(echo "$want" | sed 's/^roost_\(.*\)/fallback \1 x/' | sort)" ]
+  # pip install: bin/roost beside share/roost/lib/roost
+  mkdir -p "$BATS_TEST_TMPDIR/pip/bin" "$BATS_TEST_TMPDIR/pip/share/roost"
+  cp -R "$REPO_ROOT/lib" "$REPO_ROOT/python" "$BATS_TEST_TMPDIR/pip/share/roost/"
+  cp "$REPO_ROOT/bin/roost" "$BATS_TEST_TMPDIR/pip/bin/roost"
+  # (found at source time: the functions no longer need the roost on PATH)
+  run -0 env -u ROOST_HOME PATH="$BATS_TEST_TMPDIR/pip/bin:$PATH" dash -c '. "$1"; PATH=/usr/bin:/bin; roost_whoami --agent pipper' \
+    sh "$BATS_TEST_TMPDIR/pip/share/roost/lib/roost.sh"
+  [ "$output" = "pipper (from --agent)" ]
+}
+
 @test "a refusal returns its code to a set -e caller that tests it, and never exits the caller" {
   for sh in dash bash; do
     run -0 "$sh" -c '
