@@ -196,9 +196,9 @@ class CoreMixin:
 
     def heartbeat(self, epoch: int | None = None, round: int | None = None) -> dict[str, Any]:
         """Record that the caller is alive, optionally with its position."""
-        for name, v in (("epoch", epoch), ("round", round)):
-            if v is not None and (not isinstance(v, int) or v < 0):
-                raise UsageError(f"--{name} needs a whole number")
+        from .progress import check_uint
+        check_uint("epoch", epoch)
+        check_uint("round", round)
         with self.tx() as now:
             return self._heartbeat(now, epoch, round)
 

@@ -37,12 +37,26 @@ def past(epoch: int, round: int, n: int, r: int | None) -> bool:
     return (epoch, round) > (n, r)
 
 
+# The largest epoch or round: 18 digits, as the shell's heartbeat takes
+# (_roost_uint), and within SQLite's 64-bit INTEGER.
+POS_MAX = 10**18 - 1
+
+
+def check_uint(name: str, v: int | None) -> None:
+    """UsageError unless v is None or a whole number in 0 .. POS_MAX."""
+    if v is None:
+        return
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise UsageError(f"--{name} needs a whole number")
+    if v > POS_MAX:
+        raise UsageError(f"--{name} is too large (at most {POS_MAX})")
+
+
 def _check_position(epoch: int | None, round: int | None) -> None:
     if round is not None and epoch is None:
         raise UsageError("--round needs --epoch")
-    for name, v in (("epoch", epoch), ("round", round)):
-        if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0):
-            raise UsageError(f"--{name} needs a whole number")
+    check_uint("epoch", epoch)
+    check_uint("round", round)
 
 
 class ProgressMixin:

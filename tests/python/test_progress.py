@@ -142,6 +142,25 @@ def test_frontier_refuses_a_round_without_an_epoch_and_bad_numbers(db, roost):
         assert r.err.startswith("roost: frontier: "), r
 
 
+def test_an_epoch_or_round_past_18_digits_is_refused_with_exit_64_like_the_shells_heartbeat(db, roost, api):
+    big, top = "9" * 20, str(10**18 - 1)
+    assert roost("--agent", "b", "heartbeat", "--epoch", big).rc == 64  # the shell's bound
+    for cmd in (["sync"], ["frontier"], ["gate", "--check"]):
+        for bad in (["--epoch", big], ["--epoch", "1", "--round", big], ["--epoch", str(10**18)]):
+            r = roost("--agent", "b", *cmd, *bad)
+            assert r.rc == 64, (cmd, bad, r)
+            assert r.err.startswith(f"roost: {cmd[0]}: ") and "internal error" not in r.err, r
+            assert "too large" in r.err, r
+    r = roost("--agent", "b", "sync", "--epoch", top, "--round", top, "--json")
+    assert r.rc == 0, r
+    assert r.json()["heartbeat"]["epoch"] == 10**18 - 1
+    from roost.errors import UsageError
+    for call in (lambda a: a.sync(10**18), lambda a: a.frontier(0, 10**20), lambda a: a.gate(10**19),
+                 lambda a: a.heartbeat(10**18), lambda a: a.heartbeat(None, 10**30)):
+        with pytest.raises(UsageError):
+            call(api("b"))
+
+
 def test_an_agent_whose_process_died_stops_blocking_as_soon_as_that_is_known(db, roost):
     p = subprocess.Popen(["sleep", "300"])
     try:
