@@ -84,13 +84,23 @@ counted() { PATH="$fake:$PATH" ROOST_PYTHON="$fake/python3" "$@"; }
   [[ "${lines[0]}" == "own/a.py: held by ada through own/ (active) until "* ]]
   [[ "${lines[1]}" == "own/b.py: held by ada through own/ (active) until "* ]]
   [[ "$stderr" == "roost: lock: 'own/a.py' is held by ada through 'own/'"* ]]
-  run -2 roost lock --check own/a.py own/
+  run -2 --separate-stderr roost lock --check own/a.py own/
   [ "${#lines[@]}" = 2 ]
   run -0 roost --agent ada lock --check own/a.py own/
   [[ "${lines[0]}" == "own/a.py: yours until "* ]]
   [[ "${lines[1]}" == "own/: yours until "* ]]
-  run -2 roost --agent bob --json lock --check own/a.py own/b.py
+  run -2 --separate-stderr roost --agent bob --json lock --check own/a.py own/b.py
   [[ "$output" == '{"free":false,"checked":[{"key":"own/a.py","kind":"file","status":"held","holder":"ada","held":"own/",'*'{"key":"own/b.py","kind":"file","status":"held","holder":"ada","held":"own/",'* ]]
+}
+
+@test "a denial names every holder in the way, on one line" {
+  roost --agent ada lock --shared f >/dev/null
+  roost --agent bob lock --shared f >/dev/null
+  roost --agent carol lock g >/dev/null
+  run -2 --separate-stderr roost --agent dave lock f g
+  [ -z "$output" ]
+  [[ "$stderr" == "roost: lock: 'f' is held by ada (shared, "*"); 'f' is held by bob (shared, "*"); 'g' is held by carol ("*")" ]]
+  [ "${#stderr_lines[@]}" = 1 ]
 }
 
 @test "a folder lease and a glob lease conflict with files inside them, both ways" {

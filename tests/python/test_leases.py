@@ -205,6 +205,38 @@ def test_a_denial_names_the_holder_its_reason_since_and_until(db):
                      "until 2027-01-15 08:15:00Z, reason: refactor)\n")
 
 
+def test_a_denial_names_every_holder_in_the_way_on_one_line_alike_in_both_languages(db, api):
+    env = {"ROOST_NOW": str(T0)}
+    assert run_roost("lock", "--shared", "f", agent="ada", env=env).rc == 0
+    assert run_roost("lock", "--shared", "f", agent="bob", env=env).rc == 0
+    assert run_roost("lock", "g", "--reason", "tests", agent="carol", env=env).rc == 0
+    assert run_roost("lock", "own/", agent="ada", env=env).rc == 0
+    ada = "'f' is held by ada (shared, active, since 2027-01-15 08:00:00Z, until 2027-01-15 09:00:00Z)"
+    bob = "'f' is held by bob (shared, active, since 2027-01-15 08:00:00Z, until 2027-01-15 09:00:00Z)"
+    carol = "'g' is held by carol (active, since 2027-01-15 08:00:00Z, until 2027-01-15 09:00:00Z, reason: tests)"
+    cases = [(["f"], f"{ada}; {bob}"),
+             (["g", "f"], f"{carol}; {ada}; {bob}"),
+             (["own/a.py", "f", "g"], "'own/a.py' is held by ada through 'own/' (active, since 2027-01-15 08:00:00Z,"
+                                      f" until 2027-01-15 09:00:00Z); {bob}; {carol}")]
+    os.environ["ROOST_NOW"] = str(T0)
+    try:
+        for paths, want in cases:
+            r = run_roost("lock", *paths, agent="dave", env=env)
+            assert r.rc == 2, r
+            assert r.err == f"roost: lock: {want}\n", paths
+            with pytest.raises(Denied) as e:
+                api("dave").lock(paths)
+            assert e.value.message == want, paths
+            r = run_roost("lock", "--check", *paths, agent="dave", env=env)
+            assert r.rc == 2, r
+            assert len(r.text.splitlines()) == len(paths), r
+            assert r.err == f"roost: lock: {want}\n", paths
+    finally:
+        del os.environ["ROOST_NOW"]
+    r = run_roost("--json", "lock", "f", agent="dave", env=env)
+    assert [c["holder"] for c in r.json()["conflicts"]] == ["ada", "bob"]
+
+
 def test_a_grant_prints_what_was_granted_and_until_when(db):
     r = run_roost("lock", "a.py", "src/", "--ttl", "2h", agent="alice", env={"ROOST_NOW": str(T0)})
     assert r.rc == 0, r

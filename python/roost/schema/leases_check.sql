@@ -1,7 +1,14 @@
 -- leases_check.sql: after leases_match.sql with @check = 1 (held leases only; a queued
--- request holds nothing). Exit 2 when someone else holds any of the paths.
+-- request holds nothing). Exit 2 when someone else holds any of the paths,
+-- naming every holder in the way as leases_lock.sql does.
 -- Writes nothing but the caller's last-seen time. Parameters: @json, @quiet.
-INSERT INTO roost_err SELECT 2, msg FROM lease_blk ORDER BY n, since, holder LIMIT 1;
+INSERT INTO roost_err
+  SELECT 2, group_concat(msg, '; ') FROM (
+    SELECT msg FROM (SELECT msg, n, since, holder, id,
+                            row_number() OVER (PARTITION BY holder ORDER BY n, since, id) AS k
+                       FROM lease_blk)
+     WHERE k = 1 ORDER BY n, since, holder, id)
+  HAVING count(*) > 0;
 
 -- Per path (n): the first holder in the way, else the caller's own lease,
 -- else nothing (id NULL). One lease may cover several of the paths, so

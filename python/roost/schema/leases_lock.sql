@@ -7,8 +7,15 @@ INSERT INTO roost_ctx VALUES ('lease_ttl', max(1, min(
   coalesce(@ttl, (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lease_ttl')),
   (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'lease_max_ttl'))));
 
--- Denied: name the first thing in the way (held before queued).
-INSERT INTO roost_err SELECT 2, msg FROM lease_blk ORDER BY n, queued, since, holder LIMIT 1;
+-- Denied: name every agent in the way, each by the first thing of theirs
+-- in the way (held before queued), on one line.
+INSERT INTO roost_err
+  SELECT 2, group_concat(msg, '; ') FROM (
+    SELECT msg FROM (SELECT msg, n, queued, since, holder, id,
+                            row_number() OVER (PARTITION BY holder ORDER BY n, queued, since, id) AS k
+                       FROM lease_blk)
+     WHERE k = 1 ORDER BY n, queued, since, holder, id)
+  HAVING count(*) > 0;
 
 -- Denied with --wait: queue the request, Lamport-stamped, in this same
 -- transaction. The caller then waits (python: roost.leases.wait).
