@@ -284,12 +284,15 @@ class CoreMixin:
 
     def config_set(self, key: str, value: str | None) -> dict[str, Any]:
         """Set a key (None: back to its default). Values are validated by type."""
-        from .config import normalize
+        from .config import check_order, normalize
         r = self.conn.execute("SELECT type FROM config WHERE key = ?", (key,)).fetchone()
         if r is None:
             raise UsageError(f"unknown config key {key!r} (see 'roost config')")
         v = None if value is None else normalize(key, r[0], value)
         with self.tx() as now:
+            cur = dict(self.conn.execute("SELECT key, coalesce(value, dflt) FROM config").fetchall())
+            check_order(key, v if v is not None else
+                        self.conn.execute("SELECT dflt FROM config WHERE key = ?", (key,)).fetchone()[0], cur)
             self.conn.execute("UPDATE config SET value = ? WHERE key = ?", (v, key))
             self.emit("config", key, {"value": v}, now=now)
         return {"key": key, "value": self.config_get(key)}

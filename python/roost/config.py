@@ -17,13 +17,27 @@ def parse_duration(v: str, what: str = "duration") -> int:
     return int(m.group(1)) * _MULT[m.group(2)]
 
 
+# The smallest value each numeric key may take (a zero would make every
+# agent gone at once, every lease last a second, every message too big...).
+_MIN = {"active_window": 1, "gone_window": 1, "lease_ttl": 1, "lease_max_ttl": 1, "lease_on_edit_ttl": 1,
+        "task_lease": 1, "msg_max_bytes": 1, "hook_context_chars": 200, "task_max_reclaims": 1}
+_MAX_DURATION = 10 * 365 * 86400  # ten years: past that a duration means "never", and says so badly
+
+# Pairs that must stay ordered: (smaller, larger).
+_ORDERED = (("active_window", "gone_window"), ("lease_ttl", "lease_max_ttl"),
+            ("lease_on_edit_ttl", "lease_max_ttl"))
+
+
 def normalize(key: str, typ: str, value: str) -> str:
     if typ == "duration":
-        return str(parse_duration(value, f"duration for {key}"))
+        n = parse_duration(value, f"duration for {key}")
+        if n > _MAX_DURATION:
+            raise UsageError(f"{key} {value!r} is longer than ten years")
+        return _at_least(key, n)
     if typ == "int":
         if not re.fullmatch(r"\d{1,9}", value):
             raise UsageError(f"{key} wants a whole number, not {value!r}")
-        return value
+        return _at_least(key, int(value))
     if typ == "bool":
         v = value.lower()
         if v in ("1", "true", "yes", "on"):
@@ -45,3 +59,22 @@ def normalize(key: str, typ: str, value: str) -> str:
             raise UsageError(f"{key}: text too long or with a NUL byte")
         return value
     raise UsageError(f"{key}: unknown type {typ!r}")
+
+
+def _at_least(key: str, n: int) -> str:
+    low = _MIN.get(key, 0)
+    if n < low:
+        raise UsageError(f"{key} must be at least {low}, not {n}")
+    return str(n)
+
+
+def check_order(key: str, value: str | None, current: dict[str, str]) -> None:
+    """Refuse a value that would put an ordered pair out of order (an
+    active window longer than the gone window, a default lease longer than
+    the longest one). `current` maps keys to their effective values."""
+    eff = dict(current)
+    if value is not None:
+        eff[key] = value
+    for small, big in _ORDERED:
+        if key in (small, big) and small in eff and big in eff and int(eff[small]) > int(eff[big]):
+            raise UsageError(f"{small} ({eff[small]}s) may not exceed {big} ({eff[big]}s)")

@@ -16,7 +16,10 @@ def cli(g, key, value, unset):
 
     With no KEY, lists every setting with its value and default. With KEY,
     prints its value; with KEY VALUE, sets it (validated by type: durations
-    take 90s, 15m, 2h, 1d or seconds and are stored in seconds). Unknown
+    take 90s, 15m, 2h, 1d or seconds and are stored in seconds; windows,
+    TTLs and sizes must be at least 1 (hook_context_chars 200), durations
+    at most ten years, active_window no longer than gone_window and
+    lease_ttl / lease_on_edit_ttl no longer than lease_max_ttl). Unknown
     keys and bad values are refused and nothing is changed.
 
     JSON: {"config": [{"key", "value", "default_value", "type", "doc", "is_set"}]}
@@ -24,6 +27,10 @@ def cli(g, key, value, unset):
 
     Exit codes: 0 ok; 64 unknown key or bad value; 75 busy."""
     r = g.roost()
+    if unset and key is None:
+        raise click.UsageError("--unset needs a KEY")
+    if unset and value is not None:
+        raise click.UsageError("--unset takes a KEY only, not a value")
     if key is None:
         rows = r.config()
         if g.json:
