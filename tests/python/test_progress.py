@@ -519,6 +519,26 @@ def test_init_never_duplicates_the_section_even_when_it_was_pasted_twice_or_lost
     assert t2.count("Several AI agents") == 1 and "between" in t2 and "## After\nmine" in t2
 
 
+def test_init_recovers_a_section_that_lost_its_begin_marker_without_duplicating_it(sandbox, roost):
+    from roost.commands.init import BEGIN, END, SECTION
+    f = sandbox / "AGENTS.md"
+    whole = "# Rules\n\nUse tabs.\n\n" + SECTION + "\n## After\nmine\n"
+    f.write_text(whole.replace(BEGIN + "\n", ""))
+    assert "AGENTS.md: updated" in roost("init").text
+    assert f.read_text() == whole
+    # two copies that both lost it collapse into one; the text between stays
+    f.write_text(whole.replace(BEGIN + "\n", "") + "between\n\n" + SECTION.replace(BEGIN + "\n", ""))
+    roost("init")
+    t = f.read_text()
+    assert t.count("roost:begin") == 1 and t.count(END) == 1 and t.count("Several AI agents") == 1, t
+    assert t.startswith(whole) and "between" in t
+    # a stray end marker is dropped; one quoted in a sentence is the user's text
+    quoted = f"The section ends at `{END}`.\n\n"
+    f.write_text(quoted + whole + "\n" + END + "\n")
+    roost("init")
+    assert f.read_text() == quoted + whole
+
+
 def test_init_with_no_agents_md_leaves_it_alone(sandbox, roost):
     r = roost("init", "--no-agents-md")
     assert r.rc == 0 and "AGENTS.md" not in r.text, r

@@ -29,9 +29,9 @@ _BEGIN_RE = re.compile(r"<!-- roost:begin\b[^\n]*?-->")
 
 
 def _managed_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every managed section. A section whose end marker
-    was deleted runs on only over lines that are lines of SECTION, so no
-    text of the user's is ever taken for it."""
+    """(start, end) of every managed section, in order. A section whose end
+    (or begin) marker was deleted runs on (or back) only over lines that are
+    lines of SECTION, so no text of the user's is ever taken for it."""
     spans = []
     ours = {ln for ln in SECTION.splitlines() if ln.strip()}
     m = _BEGIN_RE.search(text)
@@ -52,7 +52,34 @@ def _managed_spans(text: str) -> list[tuple[int, int]]:
             stop = len(text[:stop].rstrip("\r\n"))
         spans.append((m.start(), stop))
         m = nxt
-    return spans
+    return sorted(spans + _orphan_ends(text, spans, ours))
+
+
+def _orphan_ends(text: str, spans: list[tuple[int, int]], ours: set[str]) -> list[tuple[int, int]]:
+    """Sections whose begin marker was deleted: an end marker outside every
+    span runs back over the lines of SECTION before it (never over other
+    text, nor into an earlier section)."""
+    out: list[tuple[int, int]] = []
+    e = text.find(END)
+    while e >= 0:
+        if not any(b <= e < s for b, s in spans):
+            floor = max([s for _, s in spans + out if s <= e], default=0)
+            start = max(text.rfind("\n", floor, e) + 1, floor)
+            if not text[start:e].strip():  # a marker that starts its line, not one quoted in a sentence
+                while start > floor:
+                    ls = max(text.rfind("\n", floor, start - 1) + 1, floor)
+                    ln = text[ls:start].rstrip("\r\n")
+                    if ln.strip() and ln not in ours:
+                        break
+                    start = ls
+                while start < e:  # leave the blank lines before it alone
+                    nl = text.find("\n", start, e)
+                    if nl < 0 or text[start:nl].strip():
+                        break
+                    start = nl + 1
+                out.append((start, e + len(END)))
+        e = text.find(END, e + len(END))
+    return out
 
 
 def update_agents_md(root: str) -> str:
