@@ -358,18 +358,23 @@ class LeasesMixin:
         c = self.conn
         me = self.me()
         pid = os.getpid()
+        start = time.monotonic()
         with self.tx():
-            w = c.execute("SELECT until, ttl, reason FROM lease_waits WHERE id = ? AND agent = ?",
+            w = c.execute("SELECT asked, until, ttl, reason FROM lease_waits WHERE id = ? AND agent = ?",
                           (waitid, me)).fetchone()
             if w is None:
                 raise UsageError(f"no queued request {waitid} of {me}")
             c.execute("UPDATE lease_waits SET pid = ?, pid_start = ?, host = ? WHERE id = ?",
                       (pid, proc.start_time(pid), proc.host(), waitid))
         until = w["until"]
+        # The wait asked for, in full from now (the request was made before
+        # this started): `until` is in whole seconds, rounded up a second
+        # (leases_lock.sql), so it is only the last word.
+        deadline = start + max(0, until - w["asked"] - 1)
         kw = {"ttl": w["ttl"], "reason": w["reason"], "waitid": waitid, "quiet": int(quiet)}
         last_dv, next_look, watch, touched = None, 0.0, [], time.monotonic()
         while True:
-            final = dbm.now() >= until
+            final = time.monotonic() >= deadline or dbm.now() >= until
             dv = c.execute("PRAGMA data_version").fetchone()[0]
             died = any(proc.pid_dead(*x) for x in watch)
             if final or died or dv != last_dv or time.time() >= next_look:

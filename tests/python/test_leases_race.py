@@ -12,6 +12,7 @@ import pytest
 from conftest import BIN, run_roost
 from race import codes, race
 
+from roost import Denied
 from roost.api import Roost
 
 pytestmark = pytest.mark.slow
@@ -197,6 +198,27 @@ def test_a_wait_that_runs_out_exits_2_naming_the_holder(db):
     assert r.rc == 2, r
     assert 1.0 < dt < 4.0, dt
     assert "'f' is held by alice" in r.err
+    assert _queued(db) == []
+    with Roost(db) as x:
+        assert [e["agent"] for e in x.log(kind="lease.timeout")] == ["bob"]
+
+
+@pytest.mark.parametrize("side", ["shell", "python"])
+def test_a_wait_lasts_at_least_its_duration_even_when_asked_late_in_a_second(db, api, side):
+    """Times are whole seconds: a request made at x.7 s used to give up
+    at the second, 0.7 s early."""
+    assert run_roost("lock", "f", agent="alice").rc == 0
+    time.sleep((1.7 - time.time() % 1) % 1)
+    t0 = time.monotonic()
+    if side == "shell":
+        r = run_roost("lock", "--wait", "2s", "f", agent="bob")
+        assert r.rc == 2, r
+        assert "'f' is held by alice" in r.err
+    else:
+        with pytest.raises(Denied):
+            api("bob").lock(["f"], wait="2s")
+    dt = time.monotonic() - t0
+    assert 2.0 <= dt < 6.0, dt
     assert _queued(db) == []
     with Roost(db) as x:
         assert [e["agent"] for e in x.log(kind="lease.timeout")] == ["bob"]

@@ -18,20 +18,23 @@ INSERT INTO roost_err
   HAVING count(*) > 0;
 
 -- Denied with --wait: queue the request, Lamport-stamped, in this same
--- transaction. The caller then waits (python: roost.leases.wait).
+-- transaction. The caller then waits (python: Roost.lock_wait). @now is
+-- the second the request was made in, its true time up to a second later:
+-- the request lasts until @now + @wait + 1, never less than @wait, and the
+-- waiter stops @wait after it started (or at that until, if sooner).
 INSERT INTO emit(agent, kind, target, body, at, seen)
   SELECT @me, 'lease.wait', (SELECT key FROM lease_req ORDER BY n LIMIT 1),
          json_object('keys', (SELECT json_group_array(key) FROM (SELECT key FROM lease_req ORDER BY n)),
-                     'until', @now + @wait),
+                     'until', @now + @wait + 1),
          @now, (SELECT t FROM lease_clock)
    WHERE @wait > 0 AND @waitid IS NULL AND EXISTS (SELECT 1 FROM roost_err);
 INSERT INTO lease_waits(agent, ts, asked, until, ttl, reason, pid, pid_start, host)
-  SELECT @me, (SELECT t FROM clocks WHERE agent = @me), @now, @now + @wait,
+  SELECT @me, (SELECT t FROM clocks WHERE agent = @me), @now, @now + @wait + 1,
          (SELECT v FROM roost_ctx WHERE k = 'lease_ttl'), CAST(@reason AS TEXT), @wpid, @wstart, @host
    WHERE @wait > 0 AND @waitid IS NULL AND EXISTS (SELECT 1 FROM roost_err);
 INSERT INTO roost_ctx SELECT 'lease_wait', last_insert_rowid() WHERE changes() > 0;
 INSERT INTO leases(kind, key, base, holder, shared, reason, since, until, ttl, ts, wait)
-  SELECT kind, key, base, @me, shared, CAST(@reason AS TEXT), @now, @now + @wait,
+  SELECT kind, key, base, @me, shared, CAST(@reason AS TEXT), @now, @now + @wait + 1,
          (SELECT v FROM roost_ctx WHERE k = 'lease_ttl'),
          (SELECT t FROM clocks WHERE agent = @me), (SELECT v FROM roost_ctx WHERE k = 'lease_wait')
     FROM lease_req WHERE EXISTS (SELECT 1 FROM roost_ctx WHERE k = 'lease_wait') ORDER BY n;
