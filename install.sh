@@ -7,16 +7,32 @@
 #   sh install.sh --from DIR      install from a local checkout
 #   sh install.sh --uninstall     remove what it installed
 #
-# Installs the tree under ${ROOST_HOME:-$HOME/.local/share/roost}, the
-# Python core in its own virtual environment there, and a `roost` launcher
-# in $HOME/.local/bin. Prints the PATH line to add; never edits profiles.
-# Environment: ROOST_HOME, ROOST_BIN_DIR (default $HOME/.local/bin),
-# ROOST_SOURCE (a git URL or tarball URL for the sources; default: --from or
-# the directory this script is in when run from a checkout).
+# Installs the tree in ROOST_INSTALL_DIR, the Python core in its own
+# virtual environment there, and a `roost` launcher in ROOST_BIN_DIR.
+# Prints the PATH line to add; never edits profiles.
+#
+# Environment:
+#   ROOST_INSTALL_DIR  where the tree goes (default $HOME/.local/share/roost):
+#                      a new or empty directory, or one install.sh made
+#   ROOST_BIN_DIR      where the launcher goes (default $HOME/.local/bin)
+#   ROOST_PYTHON_BIN   the Python 3.9+ (with venv) that makes the virtual
+#                      environment (default: python3, else python, on PATH)
+#   ROOST_SOURCE       a git URL for the sources (default: --from, or the
+#                      checkout this script is in)
+# ROOST_HOME is never read: it names the tree roost runs from (a checkout,
+# for developers and tests), not where to install.
+#
+# install.sh writes into, and --uninstall removes, only a directory that
+# install.sh made: one holding its .roost-install marker and nothing it did
+# not put there, and no .git. Any other directory is refused, unchanged.
+#
+# Exit codes: 0 done (or nothing to uninstall), 1 error, 2 refused (the
+# directory is not one install.sh made; nothing changed), 64 usage,
+# 69 a requirement is missing.
 
 roost_install_main() {
   set -u
-  home=${ROOST_HOME:-$HOME/.local/share/roost}
+  dest=${ROOST_INSTALL_DIR:-$HOME/.local/share/roost}
   bindir=${ROOST_BIN_DIR:-$HOME/.local/bin}
   from= uninstall=
   while [ "$#" -gt 0 ]; do
@@ -24,22 +40,41 @@ roost_install_main() {
       --from) [ "$#" -ge 2 ] || { say "--from needs a directory"; return 64; }; from=$2; shift ;;
       --from=*) from=${1#--from=} ;;
       --uninstall) uninstall=1 ;;
-      -h|--help) sed -n '2,16p' "$0" 2>/dev/null || true; return 0 ;;
+      -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0" 2>/dev/null || say "see the comment at the top of install.sh"; return 0 ;;
       *) say "unknown option '$1'"; return 64 ;;
     esac
     shift
   done
+  # The launcher names the tree by its absolute path.
+  case $dest in /*) ;; *) dest=$(pwd)/$dest ;; esac
+  case $bindir in /*) ;; *) bindir=$(pwd)/$bindir ;; esac
+  while :; do case $dest in ?*/) dest=${dest%/} ;; *) break ;; esac; done
+  if [ -e "$dest" ] || [ -L "$dest" ]; then
+    [ -d "$dest" ] || { say "$dest is not a directory: left in place"; return 2; }
+    # An empty directory is fine to install into; anything else must be ours.
+    if [ -n "$uninstall" ] || [ -n "$(ls -A "$dest" 2>/dev/null)" ]; then
+      roost_install_ours "$dest" || return 2
+    fi
+  fi
 
   if [ -n "$uninstall" ]; then
+    q=$(printf '%s' "$dest" | sed "s/'/'\\\\''/g")
+    removed=
     if [ -f "$bindir/roost" ] && grep -q 'roost launcher (install.sh)' "$bindir/roost" 2>/dev/null; then
-      rm -f "$bindir/roost"
+      if grep -Fqx "ROOST_HOME='$q'" "$bindir/roost"; then
+        rm -f "$bindir/roost" && removed=1
+      else
+        say "$bindir/roost runs another install: left in place"
+      fi
     fi
-    if [ -f "$home/.roost-install" ]; then
-      rm -rf "$home"
-    elif [ -e "$home" ]; then
-      say "$home was not made by install.sh; left in place"
+    if [ -d "$dest" ]; then
+      rm -rf "$dest" && removed=1
     fi
-    say "uninstalled (your repositories' .roost/ databases are untouched)"
+    if [ -n "$removed" ]; then
+      say "uninstalled (your repositories' .roost/ databases are untouched)"
+    else
+      say "nothing to uninstall in $dest"
+    fi
     return 0
   fi
 
@@ -75,27 +110,29 @@ roost_install_main() {
   [ -f "$from/bin/roost" ] && [ -f "$from/lib/roost/core.sh" ] || { say "$from is not a roost source tree"; return 64; }
   from=$(cd "$from" && pwd)
 
-  mkdir -p "$home" "$bindir" || return 1
+  mkdir -p "$dest" "$bindir" || return 1
+  # The marker goes in first, so that a failed install can be re-run or
+  # uninstalled.
+  printf 'installed by install.sh from %s\n' "$from" > "$dest/.roost-install" || return 1
   # Copy the tree (replacing an older copy of our own files, keeping the venv).
   for d in bin lib python skills; do
-    rm -rf "${home:?}/$d.new"
-    cp -R "$from/$d" "$home/$d.new" || return 1
-    rm -rf "${home:?}/$d"
-    mv "$home/$d.new" "$home/$d"
+    rm -rf "${dest:?}/$d.new"
+    cp -R "$from/$d" "$dest/$d.new" || return 1
+    rm -rf "${dest:?}/$d"
+    mv "$dest/$d.new" "$dest/$d"
   done
-  cp "$from/pyproject.toml" "$from/README.md" "$home/" 2>/dev/null || :
-  find "$home/python" -name '__pycache__' -type d -prune -exec rm -rf {} + 2>/dev/null || :
-  if [ ! -x "$home/venv/bin/python" ]; then
-    "$py" -m venv "$home/venv" || { say "could not create $home/venv"; return 1; }
+  cp "$from/pyproject.toml" "$from/README.md" "$dest/" 2>/dev/null || :
+  find "$dest/python" -name '__pycache__' -type d -prune -exec rm -rf {} + 2>/dev/null || :
+  if [ ! -x "$dest/venv/bin/python" ]; then
+    "$py" -m venv "$dest/venv" || { say "could not create $dest/venv"; return 1; }
   fi
-  "$home/venv/bin/python" -m pip install -q --disable-pip-version-check 'click>=8.0' 'sqlite-utils>=3.30' \
+  "$dest/venv/bin/python" -m pip install -q --disable-pip-version-check 'click>=8.0' 'sqlite-utils>=3.30' \
     || { say "pip could not install click and sqlite-utils"; return 1; }
-  # The core is imported from $home/python (PYTHONPATH set by bin/roost);
+  # The core is imported from $dest/python (PYTHONPATH set by bin/roost);
   # byte-compiled now, as PYTHONDONTWRITEBYTECODE may forbid it later.
-  "$home/venv/bin/python" -m compileall -q "$home/python/roost" >/dev/null || :
-  printf 'installed by install.sh from %s\n' "$from" > "$home/.roost-install"
+  "$dest/venv/bin/python" -m compileall -q "$dest/python/roost" >/dev/null || :
 
-  q=$(printf '%s' "$home" | sed "s/'/'\\\\''/g")
+  q=$(printf '%s' "$dest" | sed "s/'/'\\\\''/g")
   {
     printf '#!/bin/sh\n# roost launcher (install.sh): runs the roost tree in %s\n' "$q"
     printf "ROOST_HOME='%s'\nROOST_PYTHON='%s/venv/bin/python'\nexport ROOST_HOME ROOST_PYTHON\n" "$q" "$q"
@@ -105,7 +142,7 @@ roost_install_main() {
   [ -n "$tmp" ] && rm -rf "$tmp"
 
   say "installed roost $("$bindir/roost" version 2>/dev/null | sed 's/^roost //')"
-  say "  tree: $home   launcher: $bindir/roost"
+  say "  tree: $dest   launcher: $bindir/roost"
   case ":$PATH:" in
     *":$bindir:"*) ;;
     *) say "add roost to your PATH (this installer never edits your profile):"
@@ -113,6 +150,28 @@ roost_install_main() {
        printf '  export PATH="%s:$PATH"\n' "$bindir" ;;
   esac
   say "then, in a repository: roost init && roost demo"
+  return 0
+}
+
+# Is $1 a directory install.sh made? Says why not (and returns 2).
+roost_install_ours() {
+  if [ -e "$1/.git" ]; then
+    say "$1 is a git checkout, not an install: left in place"; return 2
+  fi
+  if [ ! -f "$1/.roost-install" ]; then
+    say "$1 was not made by install.sh (no .roost-install marker): left in place"; return 2
+  fi
+  extra=
+  for f in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+    [ -e "$f" ] || [ -L "$f" ] || continue   # an unmatched pattern
+    case ${f##*/} in
+      .roost-install|bin|lib|python|skills|venv|pyproject.toml|README.md|bin.new|lib.new|python.new|skills.new) ;;
+      *) extra="${extra:+$extra }${f##*/}" ;;
+    esac
+  done
+  if [ -n "$extra" ]; then
+    say "$1 holds files install.sh did not put there ($extra): left in place"; return 2
+  fi
   return 0
 }
 

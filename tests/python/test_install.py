@@ -5,8 +5,10 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -274,3 +276,181 @@ def test_every_command_the_skill_mentions_exists():
     mentioned = set(re.findall(r"`roost ([a-z][a-z-]*)", text))
     assert {"prime", "lock", "claim", "send", "recv", "sync", "help"} <= mentioned
     assert mentioned <= have, f"the skill mentions commands roost lacks: {sorted(mentioned - have)}"
+
+
+# -- install.sh ----------------------------------------------------------------------------------
+# ROOST_HOME names the tree roost runs from; install.sh must never take it for where to install.
+# Every run below gets its own HOME and no inherited ROOST_* variable, and ROOST_HOME is never
+# this checkout: an installer that got it wrong must only ever damage a copy in tmp_path.
+
+MADE_BY_INSTALL_SH = "installed by install.sh from /somewhere\n"
+
+
+def install_sh(*args: str, env: dict, script: Path = REPO / "install.sh", cwd: Path | None = None,
+               timeout: float = 120) -> subprocess.CompletedProcess:
+    e = {k: v for k, v in os.environ.items() if not k.startswith("ROOST_")}
+    e.update(env)
+    assert Path(e["HOME"]).resolve() != Path.home().resolve()
+    for v in ("ROOST_HOME", "ROOST_INSTALL_DIR"):
+        if v in e:
+            assert Path(e[v]).resolve() != REPO, "never point install.sh at this checkout"
+    return subprocess.run(["sh", str(script), *args], env=e, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+def checkout_copy(dst: Path, *, git_init: bool = True) -> Path:
+    """A copy of this roost checkout's sources (a git repository when git_init)."""
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info", ".roost")
+    for name in ("bin", "lib", "python", "skills", "docs"):
+        shutil.copytree(REPO / name, dst / name, ignore=skip)
+    for name in ("pyproject.toml", "README.md", "DEVELOPING.md", "install.sh"):
+        shutil.copy2(REPO / name, dst / name)
+    if git_init:
+        git(dst, "init", "-q", "-b", "main")
+    return dst
+
+
+def launcher_for(bindir: Path, tree: Path) -> Path:
+    """A launcher as install.sh writes it, running the tree in `tree`."""
+    bindir.mkdir(parents=True, exist_ok=True)
+    p = bindir / "roost"
+    p.write_text(f"#!/bin/sh\n# roost launcher (install.sh): runs the roost tree in {tree}\n"
+                 f"ROOST_HOME='{tree}'\nROOST_PYTHON='{tree}/venv/bin/python'\n"
+                 'export ROOST_HOME ROOST_PYTHON\n. "$ROOST_HOME/bin/roost"\n')
+    p.chmod(0o755)
+    return p
+
+
+def test_install_sh_reads_no_roost_home_and_the_readme_documents_every_variable_it_reads():
+    text = (REPO / "install.sh").read_text()
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    read = set(re.findall(r"\$\{(ROOST_\w+)", code))
+    assert read == {"ROOST_INSTALL_DIR", "ROOST_BIN_DIR", "ROOST_PYTHON_BIN", "ROOST_SOURCE"}, read
+    readme = (REPO / "README.md").read_text()
+    for v in read:
+        assert f"`{v}`" in readme, f"README.md does not document {v}"
+    assert "${ROOST_HOME:-" not in readme
+
+
+def test_install_sh_help_names_its_variables_and_exit_codes(tmp_path):
+    r = install_sh("--help", env={"HOME": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+    for v in ("ROOST_INSTALL_DIR", "ROOST_BIN_DIR", "ROOST_PYTHON_BIN", "ROOST_SOURCE", "Exit codes:", "2 refused"):
+        assert v in r.stdout, v
+    assert not any(line.startswith("#") for line in r.stdout.splitlines())
+
+
+def test_install_sh_uninstall_refuses_a_directory_without_its_marker_and_changes_nothing(tmp_path):
+    mine = tmp_path / "mine"
+    (mine / "lib").mkdir(parents=True)
+    (mine / "lib" / "notes.txt").write_text("keep me\n")
+    launcher = launcher_for(tmp_path / "bin", mine)
+    before = snapshot(tmp_path)
+    r = install_sh("--uninstall", env={"HOME": str(tmp_path / "h"), "ROOST_INSTALL_DIR": str(mine),
+                                        "ROOST_BIN_DIR": str(tmp_path / "bin")})
+    assert r.returncode == 2, r
+    assert "not made by install.sh" in r.stderr and str(mine) in r.stderr
+    assert snapshot(tmp_path) == before and launcher.exists()
+
+
+@pytest.mark.parametrize("git_init", [True, False], ids=["checkout", "unpacked-tarball"])
+def test_install_sh_uninstall_refuses_a_source_tree_even_with_the_marker_in_it(tmp_path, git_init):
+    # What the old installer left in a checkout it mistook for the install directory.
+    co = checkout_copy(tmp_path / "co", git_init=git_init)
+    (co / ".roost-install").write_text(MADE_BY_INSTALL_SH)
+    (co / "venv").mkdir()
+    before = snapshot(co)
+    r = install_sh("--uninstall", env={"HOME": str(tmp_path / "h"), "ROOST_INSTALL_DIR": str(co)})
+    assert r.returncode == 2, r
+    assert ("git checkout" if git_init else "did not put there") in r.stderr, r.stderr
+    assert snapshot(co) == before
+
+
+def test_install_sh_uninstall_with_roost_home_at_a_checkout_leaves_the_checkout_alone(tmp_path):
+    co = checkout_copy(tmp_path / "co")
+    (co / ".roost-install").write_text(MADE_BY_INSTALL_SH)
+    before = snapshot(co)
+    r = install_sh("--uninstall", env={"HOME": str(tmp_path / "h"), "ROOST_HOME": str(co)}, cwd=co)
+    assert r.returncode == 0, r
+    assert "nothing to uninstall" in r.stderr and str(tmp_path / "h/.local/share/roost") in r.stderr
+    assert snapshot(co) == before
+
+
+@pytest.mark.parametrize("kind", ["user-files", "checkout"])
+def test_install_sh_refuses_to_install_into_a_directory_it_did_not_make(tmp_path, kind):
+    dest = tmp_path / "dest"
+    if kind == "checkout":
+        checkout_copy(dest)
+    else:
+        (dest / "lib").mkdir(parents=True)
+        (dest / "lib" / "notes.txt").write_text("keep me\n")
+    before = snapshot(tmp_path)
+    r = install_sh("--from", str(REPO), env={"HOME": str(tmp_path / "h"), "ROOST_INSTALL_DIR": str(dest)})
+    assert r.returncode == 2, r
+    assert str(dest) in r.stderr and "left in place" in r.stderr
+    assert snapshot(tmp_path) == before  # no launcher, no tree, nothing
+
+
+@pytest.mark.slow
+def test_install_sh_with_roost_home_at_a_checkout_installs_to_the_default_place_not_the_checkout(tmp_path):
+    co = checkout_copy(tmp_path / "co")
+    home = tmp_path / "h"
+    home.mkdir()
+    env = {"HOME": str(home), "ROOST_HOME": str(co), "ROOST_PYTHON": sys.executable}
+    before = snapshot(co)
+    r = install_sh(env=env, script=co / "install.sh", cwd=co)  # `sh install.sh` in a developer's shell
+    assert r.returncode == 0, r
+    assert snapshot(co) == before, "install.sh wrote into the checkout ROOST_HOME names"
+    tree, launcher = home / ".local/share/roost", home / ".local/bin/roost"
+    assert (tree / ".roost-install").is_file() and (tree / "venv/bin/python").exists()
+    assert f"ROOST_HOME='{tree}'" in launcher.read_text()
+    work = tmp_path / "proj"
+    (work / ".git").mkdir(parents=True)
+    run = dict(os.environ, **env)
+    p = subprocess.run([str(launcher), "--agent", "inst", "heartbeat"], env=run, cwd=work,
+                       capture_output=True, text=True, timeout=60, check=False)
+    assert p.returncode == 0, p.stderr
+    p = subprocess.run([str(launcher), "agents", "--json"], env=run, cwd=work, capture_output=True,
+                       text=True, timeout=60, check=False)
+    assert p.returncode == 0 and '"inst"' in p.stdout, p.stderr
+    r = install_sh("--uninstall", env=env, script=co / "install.sh", cwd=co)
+    assert r.returncode == 0, r
+    assert not tree.exists() and not launcher.exists()
+    assert snapshot(co) == before
+    assert (work / ".roost/roost.db").exists()
+
+
+@pytest.mark.slow
+def test_install_sh_into_chosen_directories_survives_a_failed_run_and_uninstalls_only_its_own(tmp_path):
+    co = checkout_copy(tmp_path / "co")
+    home = tmp_path / "h"
+    home.mkdir()
+    env = {"HOME": str(home), "ROOST_INSTALL_DIR": "opt/roost/", "ROOST_BIN_DIR": str(tmp_path / "b")}
+    # A Python that passes the checks but cannot make the virtual environment: the run fails half-way.
+    bad = tmp_path / "badpy"
+    bad.write_text(f'#!/bin/sh\n[ "$1" = -m ] && exit 1\nexec "{sys.executable}" "$@"\n')
+    bad.chmod(0o755)
+    r = install_sh("--from", str(co), env={**env, "ROOST_PYTHON_BIN": str(bad)}, cwd=tmp_path)
+    assert r.returncode == 1 and "could not create" in r.stderr, r
+    tree = tmp_path / "opt/roost"  # relative to where install.sh ran
+    assert (tree / ".roost-install").is_file()
+    r = install_sh("--from", str(co), env=env, cwd=tmp_path)  # the re-run finishes the job
+    assert r.returncode == 0, r
+    launcher = tmp_path / "b/roost"
+    assert f"ROOST_HOME='{tree}'" in launcher.read_text()
+    p = subprocess.run([str(launcher), "version"], env=dict(os.environ, HOME=str(home)), capture_output=True,
+                       text=True, timeout=60, check=False)
+    assert p.returncode == 0 and p.stdout.startswith("roost "), p
+    assert install_sh("--from", str(co), env=env, cwd=tmp_path).returncode == 0  # idempotent
+    # A file of the user's in the tree: uninstall refuses rather than delete it.
+    (tree / "notes.txt").write_text("mine\n")
+    r = install_sh("--uninstall", env=env, cwd=tmp_path)
+    assert r.returncode == 2 and "notes.txt" in r.stderr, r
+    assert launcher.exists() and (tree / "venv").exists()
+    (tree / "notes.txt").unlink()
+    r = install_sh("--uninstall", env=env, cwd=tmp_path)
+    assert r.returncode == 0, r
+    assert not tree.exists() and not launcher.exists() and (tmp_path / "opt").is_dir()
+    r = install_sh("--uninstall", env=env, cwd=tmp_path)
+    assert r.returncode == 0 and "nothing to uninstall" in r.stderr, r
+
