@@ -361,6 +361,30 @@ def test_unlocking_what_nobody_holds_exits_2(db):
     assert r.err == "roost: unlock: 'f': nobody holds it\n"
 
 
+@pytest.mark.parametrize("side", ["shell", "python"])
+def test_the_holder_may_release_its_own_expired_lease_but_nobody_else_can(db, api, side):
+    assert run_roost("lock", "f", "--ttl", "60", agent="alice", env={"ROOST_NOW": str(T0)}).rc == 0
+    later = {"ROOST_NOW": str(T0 + 120)}
+    gone = "'f': nobody holds it (alice's lease ended at 2027-01-15 08:01:00Z)"
+    r = run_roost("unlock", "f", agent="bob", env=later)
+    assert (r.rc, r.err) == (2, f"roost: unlock: {gone}\n"), r
+    assert run_roost("unlock", "--force", "f", agent="bob", env=later).rc == 2
+    if side == "shell":
+        r = run_roost("unlock", "f", agent="alice", env=later)
+        assert (r.rc, r.text) == (0, "released f\n"), r
+    else:
+        os.environ["ROOST_NOW"] = str(T0 + 120)
+        try:
+            assert api("alice").unlock(["f"])["released"] == [
+                {"key": "f", "kind": "file", "holder": "alice", "forced": False}]
+        finally:
+            del os.environ["ROOST_NOW"]
+    (rel,) = api().log(kind="lease.release")
+    assert rel["agent"] == "alice" and json.loads(rel["body"])["until"] == T0 + 60
+    r = run_roost("unlock", "f", agent="alice", env=later)
+    assert (r.rc, r.err) == (2, "roost: unlock: 'f': nobody holds it\n"), r
+
+
 def test_unlocking_someone_elses_lease_needs_force_which_is_logged_and_told(db, api):
     assert run_roost("lock", "f", agent="alice").rc == 0
     r = run_roost("unlock", "f", agent="bob")

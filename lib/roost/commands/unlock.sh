@@ -7,7 +7,8 @@
 # glob as the same glob). All or none: if one key cannot be released,
 # nothing is. A lease held by someone else is released only with --force,
 # which is recorded in the log (lease.break) and tells the holder who broke
-# it. Anyone queued for the key is served next.
+# it. Anyone queued for the key is served next. Your own lease is released
+# even after it expired; someone else's expired lease is held by nobody.
 #
 # JSON: {"agent", "released": [{"key", "kind", "holder", "forced"}]}
 #
