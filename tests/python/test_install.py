@@ -454,3 +454,26 @@ def test_install_sh_into_chosen_directories_survives_a_failed_run_and_uninstalls
     r = install_sh("--uninstall", env=env, cwd=tmp_path)
     assert r.returncode == 0 and "nothing to uninstall" in r.stderr, r
 
+
+@pytest.mark.slow
+def test_pip_install_from_a_checkout_gives_a_working_roost_command_and_import_roost(tmp_path):
+    co = checkout_copy(tmp_path / "co")  # pip writes build/ and *.egg-info into the source tree
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    p = subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        str(co)], capture_output=True, text=True, timeout=300, check=False)
+    assert p.returncode == 0, p.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROOST_")}
+    env["HOME"] = str(tmp_path / "h")
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    p = subprocess.run([str(venv / "bin/python"), "-c", "import roost, sys; print(roost.__file__)"],
+                       env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert p.returncode == 0 and p.stdout.startswith(str(venv)), p
+    work = tmp_path / "proj"
+    (work / ".git").mkdir(parents=True)
+    for args, want in ((["version"], "roost "), (["--agent", "pip", "heartbeat"], ""),  # shell-owned
+                       (["agents", "--json"], '"pip"')):                                # Python-owned
+        p = subprocess.run(["roost", *args], env=env, cwd=work, capture_output=True, text=True,
+                           timeout=60, check=False)
+        assert p.returncode == 0 and want in p.stdout, (args, p)
+    assert shutil.which("roost", path=env["PATH"]) == str(venv / "bin/roost")
