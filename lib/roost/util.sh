@@ -32,7 +32,9 @@ _roost_python() {
     _roost_err "${_roost_cmd:-roost}" "python3 not found: install Python 3.9 or newer (or set ROOST_PYTHON)"
     return 69
   fi
-  PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH} "$_roost_py" -m roost "$@"
+  # _ROOST_AS: errors speak under the shell command's name (a first use
+  # runs `migrate` for `heartbeat`: its failure is heartbeat's).
+  _ROOST_AS=${_roost_cmd:-} PYTHONPATH=$ROOST_HOME/python${PYTHONPATH:+:$PYTHONPATH} "$_roost_py" -m roost "$@"
 }
 
 # _roost_help_file FILE: print a command file's header comment as its help.

@@ -302,6 +302,13 @@ class CoreMixin:
     def backup(self, dest: str, *, force: bool = False) -> dict[str, Any]:
         """A consistent copy of the database taken while others write; it is
         checked with integrity_check before this returns."""
+        real = os.path.realpath(dest)
+        if real in {os.path.realpath(self.path + s) for s in ("", "-wal", "-shm")}:
+            raise UsageError(f"{dest!r} is the live database itself: back up to another path")
+        if not os.path.isdir(os.path.dirname(real)):
+            raise UsageError(f"cannot write {dest!r}: no such folder {os.path.dirname(real)!r}")
+        if os.path.isdir(real):
+            raise UsageError(f"{dest!r} is a folder: name the backup file")
         if os.path.exists(dest) and not force:
             raise UsageError(f"{dest!r} exists (pass --force to replace it)")
         tmp = dest + ".tmp"

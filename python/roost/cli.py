@@ -152,7 +152,17 @@ def _exec_shell(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    cmd = ""
+    # the command's name, for error messages (the first word that is not a flag)
+    cmd, skip = "", False
+    for a in argv:
+        if a == "--":
+            break
+        if skip or a in ("--db", "--agent"):
+            skip = not skip
+            continue
+        if not a.startswith("-"):
+            cmd = ALIASES.get(a, a)
+            break
     try:
         args, g = split_globals(argv)
         cmd = next((a for a in args if not a.startswith("-")), "")
@@ -172,26 +182,40 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         code = 130
     except click.UsageError as e:
-        _err(cmd or "roost", e.format_message() + (f" (see 'roost {cmd} --help')" if cmd else ""))
+        known = cmd in python_commands() or cmd in shell_command_names()
+        _err(cmd or "roost", e.format_message() + (f" (see 'roost {cmd} --help')" if known else
+                                                   " (see 'roost help')"))
         code = USAGE
     except click.ClickException as e:
         _err(cmd or "roost", e.format_message())
         code = 1
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:  # the reader went away (roost log | head): not an error
+        code = 0
+        _quiet_stdout()
     except Exception as e:  # an internal error: one line, the traceback on request
         if os.environ.get("ROOST_DEBUG"):
             raise
         _err(cmd, f"internal error: {type(e).__name__}: {e} (set ROOST_DEBUG=1 for a traceback)")
         code = 1
+    try:
+        sys.stdout.flush()
     except BrokenPipeError:
         code = 0
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-    sys.stdout.flush()
+        _quiet_stdout()
     sys.exit(code)
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: point fd 1 at /dev/null so that the flush at
+    exit does not fail again."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError):
+        pass
 
 
 # Commands that are not an agent's activity on a board: help, the demo (its
@@ -224,11 +248,14 @@ def _seen(g: Globals) -> None:
 # Internal commands that shell-owned commands hand a slow path to speak
 # under the public command's name.
 _INTERNAL = {"_claimfiles": "claim", "_lockwait": "lock"}
+# The shell command a shell-owned command's slow path runs for (the shell
+# sets it; taken out of the environment so no child inherits it).
+_AS = os.environ.pop("_ROOST_AS", "")
 
 
 def _err(cmd: str, msg: str) -> None:
     from .text import clean
-    cmd = _INTERNAL.get(cmd, cmd)
+    cmd = _AS or _INTERNAL.get(cmd, cmd)
     sys.stderr.write(f"roost: {cmd or 'roost'}: {clean(msg)}\n")
 
 
@@ -238,7 +265,11 @@ def command(name: str, **kw):
     def deco(f):
         @click.pass_obj
         def wrapper(g, *a, **k):
-            return f(g, *a, **k)
+            try:
+                return f(g, *a, **k)
+            except BrokenPipeError:  # click would make this exit 1: see main()
+                _quiet_stdout()
+                return 0
         functools.update_wrapper(wrapper, f)  # keeps click's __click_params__
         return click.command(name, context_settings={"help_option_names": ["-h", "--help"]}, **kw)(wrapper)
     return deco

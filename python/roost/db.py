@@ -177,7 +177,10 @@ def _header(conn: sqlite3.Connection, path: str) -> tuple[int, int]:
 def _prepare_dir(path: str) -> None:
     d = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(d):
-        os.makedirs(d, mode=0o700, exist_ok=True)
+        try:
+            os.makedirs(d, mode=0o700, exist_ok=True)
+        except OSError as e:
+            raise RoostError(f"cannot create the database folder {d!r}: {e.strerror}") from e
         os.chmod(d, 0o700)
     if os.path.basename(d) == ".roost":
         gi = os.path.join(d, ".gitignore")

@@ -87,14 +87,20 @@ def scenes() -> list[str]:
     return sorted(p.stem for p in d.glob("[0-9][0-9]_*.py"))
 
 
-def play(keep: bool = False, pause: float = 0.0, only: str | None = None, out=None) -> int:
+def play(keep: bool = False, pause: float = 0.0, only: str | None = None, out=None,
+         report: dict | None = None) -> int:
+    """Play the scenes (those whose name contains `only`). Returns 0 when
+    every step behaved as narrated, else 1; fills `report` with the scenes
+    played and the failures. UsageError (64) when no scene matches."""
+    names = [n for n in scenes() if not only or only in n]
+    if not names:
+        from .errors import UsageError
+        raise UsageError(f"no scene matches {only!r} (scenes: {', '.join(scenes())})")
     root = tempfile.mkdtemp(prefix="roost-demo-")
     os.mkdir(os.path.join(root, ".git"))  # a repository root, no git needed
     scene = Scene(root, out=out, pause=pause)
     try:
-        for name in scenes():
-            if only and only not in name:
-                continue
+        for name in names:
             mod = importlib.import_module(f"roost.scenes.{name}")
             mod.play(scene)
     finally:
@@ -103,6 +109,8 @@ def play(keep: bool = False, pause: float = 0.0, only: str | None = None, out=No
             scene.out.write(f"\n(demo repository kept at {root})\n")
         else:
             shutil.rmtree(root, ignore_errors=True)
+    if report is not None:
+        report.update(scenes=names, failures=list(scene.failures), kept=root if keep else None)
     if scene.failures:
         scene.out.write("\nDEMO FAILED:\n" + "\n".join("  " + f for f in scene.failures) + "\n")
         return 1

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_roost
+from conftest import BIN, REPO, run_roost
 
 from roost import db as dbm
 from roost import errors
@@ -375,6 +375,47 @@ def test_register_records_role_team_and_a_readable_event(db, roost):
     assert (j["agent"], j["role"], j["team"]) == ("alice", "lead", "core")
     assert roost("register", "alice", "--role", "bad role").rc == 64
     assert roost("register").rc == 64
+
+
+def test_a_reader_that_goes_away_is_not_an_error(db, api):
+    a = api("alice")
+    with a.tx() as now:
+        for i in range(3000):
+            a.emit("decision", None, f"decision {i} " + "x" * 60, now=now)
+    p = subprocess.Popen([str(BIN), "log", "--limit", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout.readline()
+    p.stdout.close()  # like `roost log | head -1`
+    assert p.wait(timeout=30) == 0
+    assert p.stderr.read() == b""
+
+
+def test_errors_name_the_command_and_an_unknown_command_is_not_sent_to_its_own_help(db, roost):
+    r = roost("agents", "--db")
+    assert r.rc == 64 and r.err.startswith("roost: agents: --db needs a value"), r
+    r = roost("nosuch")
+    assert r.rc == 64 and "roost nosuch --help" not in r.err and "roost help" in r.err, r
+    r = roost("help", "--json")
+    assert r.rc == 0 and {"name": "lock", "owner": "shell"}.items() <= r.json()["commands"][
+        [c["name"] for c in r.json()["commands"]].index("lock")].items()
+    assert re.search(r"^  lock\s+shell\s", roost("help").text, re.M)
+    r = roost("demo", "--scene", "no-such-scene")
+    assert r.rc == 64 and "no scene matches" in r.err, r
+
+
+def test_backup_refuses_the_live_database_a_missing_folder_and_a_folder(db, roost, tmp_path):
+    before = Path(db).read_bytes()
+    for dest, says in ((db, "live database itself"), (str(tmp_path / "nope" / "b.db"), "no such folder"),
+                       (str(tmp_path), "is a folder")):
+        r = roost("backup", dest, "--force", agent="alice")
+        assert r.rc == 64 and says in r.err and "internal error" not in r.err, (dest, r)
+    assert Path(db).read_bytes() == before
+
+
+def test_a_database_path_under_a_file_is_a_clear_error_under_the_command_name(sandbox, roost):
+    (sandbox / "afile").write_text("")
+    for args, name in ((["heartbeat"], "heartbeat"), (["agents"], "agents")):
+        r = roost("--db", str(sandbox / "afile" / "x.db"), "--agent", "a", *args)
+        assert r.rc == 1 and r.err.startswith(f"roost: {name}: cannot create the database folder"), r
 
 
 def test_every_command_has_one_owner_help_with_exit_codes_and_a_readme_entry(db, roost):

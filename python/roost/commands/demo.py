@@ -16,6 +16,17 @@ def cli(g, keep, pause, only):
     Runs on a temporary repository and database (your own .roost is never
     touched); every step is a real roost command and is checked.
 
-    Exit codes: 0 the scene ran as narrated; 1 a step did not."""
+    JSON (no narration): {"ok", "scenes": [NAME], "failures": [TEXT], "kept": PATH or null}
+
+    Exit codes: 0 the scene ran as narrated; 1 a step did not; 64 no scene
+    matches --scene."""
     from ..demo import play
-    return play(keep=keep, pause=pause, only=only)
+    if not g.json:
+        return play(keep=keep, pause=pause, only=only)
+    import io
+
+    from ..text import emit_json
+    report: dict = {}
+    rc = play(keep=keep, pause=0.0, only=only, out=io.StringIO(), report=report)
+    emit_json({"ok": rc == 0, **report})
+    return rc

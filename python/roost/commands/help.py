@@ -47,9 +47,10 @@ def print_overview() -> None:
     click.echo("Commands:")
     rows = all_commands()
     w = max(len(n) for n, _, _ in rows)
-    for n, s, _ in rows:
-        click.echo(f"  {n.ljust(w)}  {s}")
-    click.echo("\nAliases: " + ", ".join(f"{a} = {t}" for a, t in sorted(ALIASES.items())))
+    for n, s, owner in rows:
+        click.echo(f"  {n.ljust(w)}  {owner.ljust(6)}  {s}")
+    click.echo("\nshell: runs in sh with one sqlite3 process (the hot path); python: the Python core.")
+    click.echo("Aliases: " + ", ".join(f"{a} = {t}" for a, t in sorted(ALIASES.items())))
     click.echo("Run 'roost help COMMAND' or 'roost COMMAND --help' for usage and exit codes.")
 
 
@@ -58,8 +59,18 @@ def print_overview() -> None:
 def cli(g, name):
     """List every command, or show one command's usage and exit codes.
 
+    The list names each command's owner: shell (sh and one sqlite3
+    process) or python.
+
+    JSON (the list): {"commands": [{"name", "owner", "summary"}], "aliases": {ALIAS: COMMAND}}
+
     Exit codes: 0 shown; 64 no such command."""
     if not name:
+        if g.json:
+            from ..text import emit_json
+            emit_json({"commands": [{"name": n, "owner": o, "summary": s} for n, s, o in all_commands()],
+                       "aliases": dict(sorted(ALIASES.items()))})
+            return 0
         print_overview()
         return 0
     name = ALIASES.get(name, name)
