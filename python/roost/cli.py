@@ -219,10 +219,11 @@ def _quiet_stdout() -> None:
 
 
 # Commands that are not an agent's activity on a board: help, the demo (its
-# own database), the installers, doctor, and hook (it records the caller
-# its own way).
+# own database), the installers, doctor, hook (it records the caller its
+# own way) and watch (global mode changes no one's clock; agent mode takes
+# each message in a transaction of its own).
 # (doctor never writes; a Roost's connection would migrate an old file.)
-_NOT_ACTIVITY = {"", "help", "demo", "install", "uninstall", "doctor", "hook"}
+_NOT_ACTIVITY = {"", "help", "demo", "install", "uninstall", "doctor", "hook", "watch"}
 
 
 def _seen(g: Globals) -> None:

@@ -389,11 +389,22 @@ class MessagesMixin:
                 version = self._await_change(version, interval)
         me = self.me()
         while True:
+            # One at a time: a reader that goes away (watch | head) leaves
+            # at most the message in hand marked, and watch gives it back.
             with self.tx() as now:
-                got = self._take(me, now)
+                got = self._take(me, now, limit=1)
             yield from got
             if not got:
                 self._await_unread(me, None, float("inf"), interval, None)
+
+    def unread(self, mid: int) -> bool:
+        """Give a message the caller took back to its unread messages (for a
+        reader that could not show it: watch whose output went away). True
+        when it was the caller's and read."""
+        me = self.me()
+        with self.tx():
+            return self.conn.execute("UPDATE deliveries SET read_at = NULL WHERE agent = ? AND msg = ? "
+                                     "AND read_at IS NOT NULL", (me, int(mid))).rowcount == 1
 
     def _await_change(self, version: int | None, interval: float) -> int:
         c = self.conn

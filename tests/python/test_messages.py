@@ -613,6 +613,39 @@ def test_watch_as_an_agent_streams_its_messages_and_marks_them_read(db):
     assert R("bob", "watch", "--kind", "msg").rc == 64
 
 
+def test_watch_whose_reader_goes_away_leaves_the_messages_it_did_not_show_unread(db):
+    reg("alice", "bob")
+    ids = [send("alice", "bob", f"m{i}")["id"] for i in range(4)]
+    p = _watch("--json", agent="bob")
+    try:
+        (line,) = _lines(p, 1)
+        assert json.loads(line)["id"] == ids[0]
+        p.stdout.close()  # like `roost watch | head -n 1`
+        late = send("alice", "bob", "after the reader left")["id"]
+        assert p.wait(timeout=10) == 0
+    finally:
+        if p.poll() is None:
+            p.kill()
+    # shown: the first (maybe the second, in the pipe when it closed); never lost: the rest
+    left = recv_ids("bob")
+    assert left[-1] == late and set(ids[2:]) <= set(left), left
+    assert set(left) | {ids[0], ids[1]} == set(ids) | {late}
+
+
+def test_watch_all_with_an_identity_changes_no_one(db):
+    reg("carol")
+    before = sqlite3.connect(db).execute("SELECT * FROM agents ORDER BY id").fetchall()
+    events = sqlite3.connect(db).execute("SELECT count(*) FROM events").fetchone()[0]
+    for who in ("carol", "zed"):
+        p = _watch("--all", agent=who)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        p.communicate(timeout=10)
+    c = sqlite3.connect(db)
+    assert c.execute("SELECT * FROM agents ORDER BY id").fetchall() == before
+    assert c.execute("SELECT count(*) FROM events").fetchone()[0] == events
+
+
 def test_the_wal_does_not_grow_with_history_under_shell_only_traffic(db):
     reg("alice", "bob")
     sizes = []

@@ -35,8 +35,11 @@ def cli(g, everything, kind, since):
     glob = everything or r._resolve() is None
     if not glob and (kind or since is not None):
         raise UsageError("--kind and --since need --all (agent mode streams your messages)")
+    shown = True
+    x: dict = {}
     try:
         for x in r.watch(everything=glob, kind=kind, since=since):
+            shown = False
             if g.json:
                 emit_json(x)
             elif glob:
@@ -45,11 +48,13 @@ def cli(g, everything, kind, since):
                           f"{one_line(x['target'] or '', 60)} {body}".rstrip() + "\n")
             else:
                 write_out(render(x) + "\n")
+            shown = True
     except KeyboardInterrupt:
         return 0
-    except BrokenPipeError:  # `roost watch | head`: the reader is gone
-        import os
-        import sys
-        sys.stdout = open(os.devnull, "w")
-        return 0
+    except (BrokenPipeError, OSError) as e:  # `roost watch | head`: the reader is gone
+        if not shown and not glob:
+            r.unread(x["id"])  # it was marked read and never shown: it stays unread
+        if isinstance(e, BrokenPipeError):
+            return 0
+        raise
     return 0
