@@ -101,6 +101,31 @@ _roost_msg_match="CASE t.k WHEN 'id' THEN x.id = t.v
 # for all of them: one msg.recv event whose clock passes the largest
 # timestamp received. All inside the command's write transaction, so
 # concurrent readers of one agent can never take the same message.
+# The record separator (a literal byte) that marks recv's list of ids.
+_roost_msg_rs=$(command printf '\036')
+
+# _roost_msg_giveback JSON-IDS: output could not be written: the messages
+# just taken go back to the caller's unread ones (a second sqlite3, on
+# this failure path only), and the error says so.
+_roost_msg_giveback() {
+  _roost_lit "$1"
+  _roost_s=".timeout ${_roost_timeout:-5000}
+.parameter init
+INSERT INTO temp.sqlite_parameters VALUES ('@me', $_roost_me_sql);
+UPDATE deliveries SET read_at = NULL
+ WHERE agent = @me AND read_at IS NOT NULL AND msg IN (SELECT value FROM json_each($_roost_r));
+"
+  if (exec sqlite3 -batch -bail -init /dev/null "$_roost_db" >/dev/null 2>&1 <<_ROOST_EOF_
+$_roost_s
+_ROOST_EOF_
+); then
+    _roost_err "$_roost_cmd" "could not write the messages: they are still unread"
+  else
+    _roost_err "$_roost_cmd" "could not write the messages, and could not mark them unread again: see them with 'roost thread ID'"
+  fi
+  unset _roost_s
+}
+
 _roost_msg_take() {
   _roost_s="${_roost_s}CREATE TEMP TABLE got(msg INTEGER PRIMARY KEY);
 INSERT INTO got SELECT msg FROM deliveries INDEXED BY deliveries_unread WHERE agent = @me AND read_at IS NULL $1;

@@ -613,6 +613,16 @@ def test_watch_as_an_agent_streams_its_messages_and_marks_them_read(db):
     assert R("bob", "watch", "--kind", "msg").rc == 64
 
 
+@pytest.mark.parametrize("fmt", [[], ["--json"], ["--summary"]])
+def test_recv_whose_output_cannot_be_written_leaves_the_messages_unread(db, fmt):
+    reg("alice", "bob")
+    ids = [send("alice", "bob", f"m{i}")["id"] for i in range(2)]
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([str(BIN), "--agent", "bob", "recv", *fmt], stdout=full, stderr=subprocess.PIPE)
+    assert p.returncode == 1 and b"still unread" in p.stderr, p
+    assert recv_ids("bob") == ids  # marked exactly what it printed: nothing
+
+
 def test_watch_whose_reader_goes_away_leaves_the_messages_it_did_not_show_unread(db):
     reg("alice", "bob")
     ids = [send("alice", "bob", f"m{i}")["id"] for i in range(4)]

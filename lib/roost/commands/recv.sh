@@ -68,9 +68,24 @@ _roost_cmd_recv() {
   unset _roost_w
   if [ -z "$_roost_wait" ]; then
     unset _roost_from _roost_lim _roost_sum
+    # The ids taken, after the messages (a line of their own behind a
+    # record separator, which no rendered message contains): if printing
+    # fails, they go back to the unread ones.
+    _roost_s="${_roost_s}SELECT char(30) || json_group_array(msg) FROM got;
+"
     _roost_end
+    _roost_keep=1
     _roost_run
-    return
+    _roost_rc=$? _roost_keep=
+    _roost_t=${_roost_data##*"$_roost_msg_rs"}
+    _roost_data=${_roost_data%"$_roost_msg_rs"*}
+    [ -n "$_roost_msg" ] && _roost_err "$_roost_cmd" "$_roost_msg"
+    if [ -n "$_roost_data" ] && ! command printf '%s' "$_roost_data" 2>/dev/null; then
+      _roost_msg_giveback "${_roost_t%%"$_roost_nl"*}"
+      _roost_rc=1
+    fi
+    unset _roost_data _roost_msg _roost_t
+    return "$_roost_rc"
   fi
   # --wait: status 2 (and no message) when nothing was taken.
   _roost_s="${_roost_s}COMMIT;
