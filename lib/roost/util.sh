@@ -107,20 +107,33 @@ _roost_run_failed() {
   esac
 }
 
-# _roost_clean SQL-EXPR: set _roost_r to an SQL expression that removes
-# terminal control characters (C0 but tab and newline, DEL, C1 CSI) from
-# EXPR, for human output of text that agents wrote. The replace() calls are
-# split over a scalar subquery: 31 nested calls overflow the parser's stack.
+# _roost_clean SQL-EXPR: set _roost_r to an SQL expression of EXPR made
+# safe for human output of text that agents wrote: C0 controls but tab and
+# newline, DEL, every C1 control (CSI, OSC, DCS, ST, ...) and the bidi
+# embeddings, overrides, isolates and marks go; line and paragraph
+# separators become spaces (the set of python/roost/text.py). A C1 control
+# goes as a character (bytes C2 80..C2 9F); a lone byte 0x80..0x9F stays,
+# since replace() cannot tell it from part of a valid character. The 76
+# replace() calls are split over common table expressions, 15 to one: about
+# 20 nested calls, or as many nested subqueries, overflow the parser's stack.
 _roost_clean() {
-  _roost_r=$1 _roost_cl=y
-  for _roost_c in 1 2 3 4 5 6 7 8 11 12 13 14 15 16; do
-    _roost_r="replace($_roost_r, char($_roost_c), '')"
+  _roost_r="c0(y) AS (SELECT $1)" _roost_cl=y _roost_i=0 _roost_n=0
+  set -- 1 8 11 31 127 159 1564 1564 8206 8207 8234 8238 8294 8297
+  while [ $# -gt 1 ]; do
+    _roost_c=$1
+    while [ "$_roost_c" -le "$2" ]; do
+      _roost_cl="replace($_roost_cl, char($_roost_c), '')"
+      _roost_c=$((_roost_c + 1)) _roost_n=$((_roost_n + 1))
+      if [ "$_roost_n" -eq 15 ]; then
+        _roost_i=$((_roost_i + 1)) _roost_n=0
+        _roost_r="$_roost_r, c$_roost_i(y) AS (SELECT $_roost_cl FROM c$((_roost_i - 1)))"
+        _roost_cl=y
+      fi
+    done
+    shift 2
   done
-  for _roost_c in 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 127 155; do
-    _roost_cl="replace($_roost_cl, char($_roost_c), '')"
-  done
-  _roost_r="(SELECT $_roost_cl FROM (SELECT $_roost_r AS y))"
-  unset _roost_c _roost_cl
+  _roost_r="(WITH $_roost_r SELECT replace(replace($_roost_cl, char(8232), ' '), char(8233), ' ') FROM c$_roost_i)"
+  unset _roost_c _roost_cl _roost_i _roost_n
 }
 
 # _roost_hostname: set _roost_host to this host's name (no process on Linux).

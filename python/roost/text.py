@@ -11,8 +11,14 @@ import re
 import sys
 from typing import Any
 
-# C0 controls but tab and newline, DEL, and C1 CSI (same set as the shell).
-_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f\x9b\x00]")
+# What human output never shows (lib/roost/util.sh, _roost_clean, removes
+# the same, so both sides print the same text): C0 controls but tab and
+# newline; DEL; every C1 control (CSI, OSC, DCS, ST, ...); the bidi
+# embeddings, overrides, isolates and marks, which reorder what a terminal
+# shows. Line and paragraph separators become spaces. Invalid UTF-8 passes
+# as raw bytes, as the shell's does (a UTF-8 terminal shows U+FFFD).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SEPARATOR = re.compile("[\u2028\u2029]")
 
 
 def decode(b: bytes) -> str:
@@ -34,7 +40,7 @@ def clean(s: Any) -> str:
     """Agent text made safe for a terminal."""
     if s is None:
         return ""
-    return _CONTROL.sub("", str(s))
+    return _SEPARATOR.sub(" ", _CONTROL.sub("", str(s)))
 
 
 def one_line(s: Any, width: int | None = None) -> str:

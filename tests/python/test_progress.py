@@ -12,6 +12,10 @@ import pytest
 from conftest import run_roost
 from hostile import ARGV_SAFE, CORPUS
 
+# Terminal control characters human output never carries (C0 but tab and
+# newline, DEL, C1, bidi controls, line and paragraph separators); raw bytes
+# of invalid UTF-8 pass as stored (surrogates here).
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 T = 2_000_000_000  # ROOST_NOW for the table: liveness by the clock, not by sleeping
 AT = {"active": T - 10, "idle": T - 1000, "gone": T - 10_000}
 
@@ -327,8 +331,9 @@ def test_hostile_decision_text_is_stored_byte_exact_or_refused(db, roost, name, 
     out = roost("decisions", "--json").out
     got = json.loads(out.decode("utf-8", "surrogateescape"))["decisions"][-1]["text"]
     assert got.encode("utf-8", "surrogateescape") == value
-    human = roost("decisions").out
-    assert b"\x1b" not in human and b"\x9b" not in human.replace("\u009b".encode(), b"")
+    for cmd in ("decisions", "status"):
+        human = roost(cmd).out.decode("utf-8", "surrogateescape")
+        assert not CONTROLS.findall(human), (cmd, CONTROLS.findall(human))
 
 
 def test_hostile_decision_text_through_stdin_round_trips_or_is_refused_whole(db, roost):

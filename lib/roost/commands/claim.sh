@@ -137,21 +137,6 @@ _roost_task_read() {
 "
 }
 
-# _roost_task_clean SQL-EXPR: like _roost_clean (the same characters go),
-# in two halves: SQLite's parser overflows at about 30 nested calls, and
-# _roost_clean nests 31.
-_roost_task_clean() {
-  _roost_a=y _roost_b=$1
-  for _roost_c in 1 2 3 4 5 6 7 8 11 12 13 14 15 16 17; do
-    _roost_a="replace($_roost_a, char($_roost_c), '')"
-  done
-  for _roost_c in 18 19 20 21 22 23 24 25 26 27 28 29 30 31 127 155; do
-    _roost_b="replace($_roost_b, char($_roost_c), '')"
-  done
-  _roost_r="(SELECT $_roost_a FROM (SELECT $_roost_b AS y))"
-  unset _roost_a _roost_b _roost_c
-}
-
 # _roost_claim_script DEAD-SQL [slow]: the claim's one transaction. The
 # first try only detects due upkeep (tasks_due.sql: cheap, nothing to
 # compile that acts) and reports it with the suspect holders when nothing
@@ -184,7 +169,7 @@ DELETE FROM roost_err WHERE (SELECT v FROM roost_ctx WHERE k = 'due') OR EXISTS 
   elif [ -z "$_roost_opt_quiet" ]; then
     _roost_v='claimed'
     [ -n "$_roost_dry" ] && _roost_v='would claim'
-    _roost_task_clean "replace(replace(t.title, char(10), ' '), char(9), ' ')"
+    _roost_clean "replace(replace(t.title, char(10), ' '), char(9), ' ')"
     _roost_s="${_roost_s}SELECT CASE WHEN t.id = (SELECT v FROM roost_ctx WHERE k = 'own') THEN 'T-' || t.id || ' is already yours: '
             ELSE '$_roost_v T-' || t.id || ': ' END || $_roost_r
        || coalesce(' (reclaimed from ' || (SELECT v FROM roost_ctx WHERE k = 'prev') || ', '
