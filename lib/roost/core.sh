@@ -360,7 +360,13 @@ _roost_main() {
   done
   unset _roost_n _roost_seen _roost_end _roost_a
   _roost_locate
-  _roost_ident || return
+  if [ "$_roost_cmd" = hook ]; then
+    # A hook fails open: a bad id is logged there, never an exit code.
+    _roost_bad_id=
+    _roost_ident 2>/dev/null || _roost_bad_id=1
+  else
+    _roost_ident || return
+  fi
   # The schema folder as a dot-command argument (in double quotes, which
   # take backslash escapes): every `.read` of a shared SQL file uses it.
   _roost_schema=$ROOST_HOME/python/roost/schema

@@ -89,3 +89,18 @@ setup() {
   [[ "$output" == *"pre-tool"* && "$output" == *"session-end"* ]]
   [[ "$output" == *"Exit codes:"* ]]
 }
+
+@test "a malformed agent id fails open: exit 0, nothing on stdout or stderr, a line in hook.log" {
+  roost --agent alice lock foo.txt >/dev/null
+  for ev in PreToolUse UserPromptSubmit Stop SessionStart; do
+    payload claude/PreToolUse_Write.json > p.json
+    run --separate-stderr -0 env ROOST_AGENT="bad id'" roost hook "$ev" --vendor claude < p.json
+    [ -z "$output" ]
+    [ -z "$stderr" ]
+    run --separate-stderr -0 roost hook "$ev" --vendor claude --agent 'x y' < p.json
+    [ -z "$output" ]
+    [ -z "$stderr" ]
+  done
+  [ "$(grep -c 'bad agent id from ROOST_AGENT' .roost/hook.log)" -eq 4 ]
+  [ "$(grep -c 'bad agent id from --agent' .roost/hook.log)" -eq 4 ]
+}

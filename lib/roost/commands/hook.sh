@@ -57,6 +57,11 @@ _roost_cmd_hook() {
   . "$ROOST_HOME/lib/roost/hook.sh"
   _roost_hook_event "$_roost_hev" || return 0
   [ -n "$_roost_hv" ] || _roost_hv=$_roost_hvh
+  if [ -n "$_roost_bad_id" ]; then
+    _roost_me=
+    _roost_hook_log "bad agent id from $_roost_me_how (want [A-Za-z0-9][A-Za-z0-9._-]{0,63}): nothing done, allowed"
+    return 0
+  fi
   if [ ! -f "$_roost_db" ]; then
     _roost_hook_log "no roost database at $_roost_db: allowed"
     return 0
