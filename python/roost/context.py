@@ -398,20 +398,25 @@ TOP_COMMANDS = [
 
 # -- untrusted text -------------------------------------------------------------
 
-_MARKERISH = re.compile(r"(?i)(<{2,}|>{2,}|\b(begin|end)(\W{0,3})(agent|untrusted)\b)")
+# Runs of < or >, and "begin/end agent" or "begin/end untrusted" with up to
+# three separators between the words (spaces, punctuation, _ or nothing),
+# not inside a longer word. Matched after NFKC, so full-width and other
+# compatibility forms (＜＜＜ＥＮＤ ＡＧＥＮＴ) are caught too.
+_MARKERISH = re.compile(r"(?i)(<{2,}|>{2,}|(?<![^\W_])(begin|end)([\W_]{0,3})(agent|untrusted)(?![^\W_]))")
 
 
 def untrusted(s: Any, width: int = ITEM_CHARS) -> str:
-    """Agent text made safe to sit inside prime's untrusted block: one line
-    (line and paragraph breaks become spaces), control and format
-    characters (ESC, bidi overrides, zero-width, tag characters) removed,
-    invalid UTF-8 shown as U+FFFD, anything resembling a block marker
-    defused, and cut to `width`."""
+    """Agent text made safe to sit inside prime's untrusted block: NFKC
+    normalized (compatibility forms become the plain characters they look
+    like), one line (line and paragraph breaks become spaces), control and
+    format characters removed (every character text.clean() drops, and also
+    zero-width and tag characters), invalid UTF-8 shown as U+FFFD, anything
+    resembling a block marker defused, and cut to `width`."""
     import unicodedata
     if s is None:
         return ""
     out = []
-    for ch in str(s):
+    for ch in unicodedata.normalize("NFKC", str(s)):
         cat = unicodedata.category(ch)
         if ch in "\t\n\r\x0b\x0c\x85" or cat in ("Zl", "Zp", "Zs"):
             out.append(" ")
