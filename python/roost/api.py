@@ -27,7 +27,8 @@ from .text import sqltext
 
 # The same order as _roost_ident in lib/roost/core.sh. Claude Code, Codex and
 # Copilot CLI export their session id to the agent's shell; Gemini CLI only
-# to hooks (GEMINI_SESSION_ID), so a hook passes it on as ROOST_SESSION.
+# to hooks (GEMINI_SESSION_ID): its agent learns its id from the session
+# start's context. ROOST_SESSION is for a person or a CLI roost does not know.
 SESSION_VARS = ("ROOST_SESSION", "CLAUDE_CODE_SESSION_ID", "GEMINI_SESSION_ID", "CODEX_SESSION_ID",
                 "CODEX_THREAD_ID", "COPILOT_AGENT_SESSION_ID")
 
