@@ -109,21 +109,17 @@ _roost_msg_rs=$(command printf '\036')
 # this failure path only), and the error says so.
 _roost_msg_giveback() {
   _roost_lit "$1"
-  _roost_s=".timeout ${_roost_timeout:-5000}
-.parameter init
-INSERT INTO temp.sqlite_parameters VALUES ('@me', $_roost_me_sql);
-UPDATE deliveries SET read_at = NULL
- WHERE agent = @me AND read_at IS NOT NULL AND msg IN (SELECT value FROM json_each($_roost_r));
+  _roost_t=$_roost_r
+  _roost_begin
+  _roost_s="${_roost_s}UPDATE deliveries SET read_at = NULL
+ WHERE agent = @me AND read_at IS NOT NULL AND msg IN (SELECT value FROM json_each($_roost_t));
 "
-  if (exec sqlite3 -batch -bail -init /dev/null "$_roost_db" >/dev/null 2>&1 <<_ROOST_EOF_
-$_roost_s
-_ROOST_EOF_
-); then
+  _roost_end
+  if _roost_run >/dev/null 2>&1; then
     _roost_err "$_roost_cmd" "could not write the messages: they are still unread"
   else
     _roost_err "$_roost_cmd" "could not write the messages, and could not mark them unread again: see them with 'roost thread ID'"
   fi
-  unset _roost_s
 }
 
 _roost_msg_take() {
