@@ -27,6 +27,14 @@ setup() { setup_roost; }
   [[ "$output" == *"Usage: roost whoami"* ]]
 }
 
+@test "the database a shell command finds on first use has the golden schema and the shell's schema version" {
+  run -0 roost --agent alice whoami
+  run -0 sqlite3 .roost/roost.db .schema\ --nosys
+  diff <(printf '%s\n' "$output") "$REPO_ROOT/tests/golden/schema.sql"
+  want=$(sed -n 's/^_ROOST_SCHEMA=\([0-9]*\)$/\1/p' "$REPO_ROOT/lib/roost/core.sh")
+  [ "$(sqlite3 .roost/roost.db 'PRAGMA user_version')" = "$want" ]
+}
+
 @test "errors go to stderr and data to stdout" {
   run --separate-stderr -64 roost --agent alice heartbeat --epoch nope
   [ -z "$output" ]
