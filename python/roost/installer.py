@@ -9,7 +9,8 @@ first and recorded in a manifest; running it again changes nothing.
 
 Uninstall undoes exactly that: a file nobody touched since is restored
 byte for byte from its backup (or removed, when install created it); a
-file edited since loses only roost's entries. The database is kept.
+file edited since loses only roost's entries, and so does one a later
+install rewrote after the user edited it. The database is kept.
 """
 from __future__ import annotations
 
@@ -412,6 +413,16 @@ def apply_install(plan: Plan, vendors: list[str], home: str, dry_run: bool,
         if dry_run:
             continue
         ent = man["files"].get(path)
+        if ent is not None and (old is None or _sha(old) != ent.get("sha")):
+            # Changed since roost last wrote it: the first backup is no longer
+            # the file without roost, and restoring it would undo the user's
+            # change. A file roost merges into loses only roost's part on
+            # uninstall; a pre-commit hook of the user's own, or a file made
+            # anew, is backed up (or recorded as created) afresh.
+            if old is not None and _merged(path, plan.scope, plan.root, home):
+                ent.update(created=False, backup=None, mode=None)
+            elif old is None or (os.path.basename(path) == "pre-commit" and GUARD_MARK.encode() not in old):
+                ent = None
         if ent is None:
             ent = {"created": old is None, "backup": None, "mode": None}
             if old is not None:
@@ -448,7 +459,10 @@ def uninstall(root: str, scope: str, home: str, dry_run: bool,
         cur = _read(path)
         if cur is None:
             continue
-        if _sha(cur) == ent.get("sha"):
+        backup = ent.get("backup") if ent.get("backup") and os.path.isfile(ent["backup"]) else None
+        # The guard is roost's alone: edited or not, the file without it is the backup.
+        guard = os.path.basename(path) == "pre-commit" and GUARD_MARK.encode() in cur
+        if (_sha(cur) == ent.get("sha") or guard) and (ent["created"] or backup):
             if ent["created"]:
                 say(f"{pend}remove {path}")
                 if not dry_run:
@@ -457,18 +471,18 @@ def uninstall(root: str, scope: str, home: str, dry_run: bool,
             else:
                 say(f"{pend}restore {path}")
                 if not dry_run:
-                    shutil.copy2(ent["backup"], path)
+                    shutil.copy2(backup, path)
                 out["restored"].append(path)
             continue
-        # Edited since install: take out only what roost put in.
-        vendor = next((v for v in VENDORS if path == config_path(v, scope, root, home)), None)
-        if vendor:
-            new = unmerge_config(vendor, cur)
-        elif path.endswith(os.sep + "pre-commit") and GUARD_MARK.encode() in cur:
+        # Edited since install (or no backup stands for it): take out only what roost put in.
+        what = _merged(path, scope, root, home)
+        if what in VENDORS:
+            new = unmerge_config(what, cur)
+        elif guard:
             new = None
-        elif os.path.basename(path) == "AGENTS.md":
+        elif what == "AGENTS.md":
             new = _unagents(cur)
-        elif os.path.basename(path) == "CLAUDE.md":
+        elif what == "CLAUDE.md":
             new = re.sub(rb"\n?\n@AGENTS\.md\n?$", b"\n", cur) if not ent["created"] else cur
         else:
             say(f"keep {path} (changed since install)")
@@ -491,6 +505,18 @@ def uninstall(root: str, scope: str, home: str, dry_run: bool,
         os.unlink(mpath)
     out["manifest"] = mpath  # type: ignore[assignment]
     return out  # type: ignore[return-value]
+
+
+def _merged(path: str, scope: str, root: str, home: str) -> str | None:
+    """What path is when install merges its part into the user's file there:
+    the vendor whose hook configuration it is, "AGENTS.md" or "CLAUDE.md";
+    None for a file install writes whole (the skill, the guard)."""
+    vendor = next((v for v in VENDORS if path == config_path(v, scope, root, home)), None)
+    if vendor:
+        return vendor
+    if scope == "project" and path in (os.path.join(root, "AGENTS.md"), os.path.join(root, "CLAUDE.md")):
+        return os.path.basename(path)
+    return None
 
 
 def _unagents(cur: bytes) -> bytes | None:

@@ -196,6 +196,119 @@ def test_uninstall_without_install_does_nothing(repo):
     assert snapshot(repo) == before
 
 
+# A re-install after the user changed a file: the first backup no longer is "the file without
+# roost", so uninstall must take out roost's part only and keep what the user added.
+
+
+def _edit_json(p: Path, change) -> None:
+    data = json.loads(p.read_text())
+    change(data)
+    p.write_text(json.dumps(data, separators=(",", ":")))
+
+
+def test_uninstall_after_a_user_edit_and_a_second_install_keeps_the_users_edit(tmp_path, monkeypatch):
+    r = tmp_path / "fresh"
+    r.mkdir()
+    git(r, "init", "-q", "-b", "main")
+    monkeypatch.chdir(r)
+    p = r / ".claude/settings.json"
+    p.parent.mkdir()
+    p.write_text('{"model": "opus"}')
+    assert run_roost("install", "--agent", "claude").rc == 0
+    _edit_json(p, lambda d: d.update(env={"USER_ADDED": "1"}))
+    res = run_roost("install", "--agent", "claude")
+    assert res.rc == 0 and f"update {p}" in res.text, res
+    res = run_roost("uninstall")
+    assert res.rc == 0, res
+    assert json.loads(p.read_text()) == {"model": "opus", "env": {"USER_ADDED": "1"}}
+
+
+@pytest.mark.parametrize("vendor,change,kept", [
+    ("gemini", lambda d: d.update(ui={"hideBanner": True}), lambda d: d["ui"] == {"hideBanner": True}),
+    ("codex", lambda d: d["hooks"]["SessionStart"].append({"hooks": [{"type": "command", "command": "mine"}]}),
+     lambda d: d["hooks"]["SessionStart"] == [{"hooks": [{"type": "command", "command": "mine"}]}]),
+    # .cursor/hooks.json is made by install here: the user's hook in it must survive too.
+    ("cursor", lambda d: d["hooks"]["stop"].append({"command": "./mine.sh"}),
+     lambda d: d["hooks"]["stop"] == [{"command": "./mine.sh"}]),
+])
+def test_every_vendors_file_keeps_a_user_edit_made_between_two_installs(repo, vendor, change, kept):
+    if vendor == "cursor":
+        (repo / ".cursor/hooks.json").unlink()
+    p = repo / VENDOR_FILES[vendor]
+    assert run_roost("install", "--agent", vendor).rc == 0
+    _edit_json(p, change)
+    assert run_roost("install", "--agent", vendor).rc == 0
+    res = run_roost("uninstall")
+    assert res.rc == 0, res
+    assert p.exists(), res
+    after = json.loads(p.read_text())
+    assert kept(after) and "roost hook" not in p.read_text(), after
+    if vendor == "gemini":
+        assert after["theme"] == "Dracula"
+
+
+def test_a_user_scope_settings_file_keeps_a_user_edit_made_between_two_installs(repo):
+    p = Path(os.environ["HOME"]) / ".claude/settings.json"
+    p.parent.mkdir()
+    p.write_text('{"model": "opus"}')
+    assert run_roost("install", "--agent", "claude", "--scope", "user").rc == 0
+    _edit_json(p, lambda d: d.update(env={"USER_ADDED": "1"}))
+    assert run_roost("install", "--agent", "claude", "--scope", "user").rc == 0
+    assert run_roost("uninstall", "--scope", "user").rc == 0
+    assert json.loads(p.read_text()) == {"model": "opus", "env": {"USER_ADDED": "1"}}
+
+
+def test_a_file_the_user_deleted_between_two_installs_is_not_brought_back_by_uninstall(repo):
+    p = repo / ".gemini/settings.json"
+    assert run_roost("install", "--agent", "gemini").rc == 0
+    p.unlink()
+    assert run_roost("install", "--agent", "gemini").rc == 0
+    assert run_roost("uninstall").rc == 0
+    assert not p.exists()
+
+
+def test_install_twice_with_a_moved_roost_in_between_still_uninstalls_byte_identical(repo, tmp_path):
+    (repo / ".git/hooks/pre-commit").write_text("#!/bin/sh\necho mine\n")
+    (repo / ".git/hooks/pre-commit").chmod(0o700)
+    before = snapshot(repo)
+    assert run_roost("install", "--agent", "all", "--git-hook").rc == 0
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "roost").symlink_to(REPO / "bin/roost")
+    res = run_roost("install", "--agent", "all", "--git-hook", "--json",
+                    env={"PATH": f"{moved}{os.pathsep}{os.environ['PATH']}"})
+    assert res.rc == 0, res
+    assert str(repo / ".claude/settings.json") in res.json()["changed"]
+    assert str(moved / "roost") in (repo / ".claude/settings.json").read_text()
+    assert run_roost("uninstall").rc == 0
+    assert snapshot(repo) == before
+
+
+def test_a_pre_commit_hook_the_user_put_back_between_two_installs_survives_uninstall(repo):
+    hook = repo / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho first\n")
+    hook.chmod(0o755)
+    assert run_roost("install", "--agent", "claude", "--git-hook").rc == 0
+    hook.write_text("#!/bin/sh\necho second\n")  # the user replaces the guard with a hook of their own
+    assert run_roost("install", "--agent", "claude", "--git-hook").rc == 0
+    assert "roost pre-commit guard" in hook.read_text()
+    assert run_roost("uninstall").rc == 0
+    assert hook.read_text() == "#!/bin/sh\necho second\n"
+    assert not (repo / ".git/hooks/pre-commit.roost-chained").exists()
+
+
+def test_uninstall_after_the_user_edited_the_guard_puts_the_users_own_pre_commit_hook_back(repo):
+    hook = repo / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho mine\n")
+    hook.chmod(0o700)
+    assert run_roost("install", "--agent", "claude", "--git-hook").rc == 0
+    hook.write_text(hook.read_text() + "# a line the user added\n")
+    assert run_roost("uninstall").rc == 0
+    assert hook.read_text() == "#!/bin/sh\necho mine\n"
+    assert stat.S_IMODE(hook.stat().st_mode) == 0o700
+    assert not (repo / ".git/hooks/pre-commit.roost-chained").exists()
+
+
 # -- the git pre-commit guard ----------------------------------------------------------------
 
 
