@@ -515,6 +515,15 @@ def test_doctor_passes_on_a_fresh_database_and_fails_on_loose_permissions(db, ro
     assert [c["check"] for c in bad] == ["permissions roost.db"]
 
 
+def test_doctor_finds_a_schema_object_the_file_lost(db, roost):
+    assert roost("doctor").rc == 0
+    _tamper(db, "DROP INDEX agents_role")
+    r = roost("doctor", "--json")
+    assert r.rc == 1, r
+    bad = [c for c in r.json()["checks"] if c["status"] == "fail"]
+    assert [(c["check"], c["detail"].split(" (")[0]) for c in bad] == [("schema objects", "missing: index agents_role")]
+
+
 @pytest.mark.parametrize("who", [{"ROOST_AGENT": "alice"}, {"CLAUDE_CODE_SESSION_ID": "s1"}, {}])
 def test_doctor_never_migrates_an_old_database(db, roost, who):
     assert roost("register", "alice", env={"CLAUDE_CODE_SESSION_ID": "s1"}).rc == 0

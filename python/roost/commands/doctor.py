@@ -17,6 +17,35 @@ from ..errors import RoostError
 from ..text import clean, emit_json
 
 
+def _objects(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """The schema's tables, views, indexes and triggers, by sqlite-utils'
+    introspection (its automatic indexes left out)."""
+    from sqlite_utils import Database
+    db = Database(conn)
+    objs = {("table", t) for t in db.table_names()} | {("view", v) for v in db.view_names()}
+    objs |= {("trigger", t.name) for t in db.triggers}
+    for t in db.tables:
+        objs |= {("index", i.name) for i in t.indexes if not i.name.startswith("sqlite_autoindex")}
+    return objs
+
+
+def _missing_objects(conn: sqlite3.Connection) -> list[str]:
+    """What the migrations build that this database lacks (a dropped index,
+    a table lost to a bad restore...), as 'kind name'."""
+    import tempfile
+
+    from ..db import migrate
+    with tempfile.TemporaryDirectory() as d:
+        ref = os.path.join(d, "ref.db")
+        migrate(ref)
+        rc = sqlite3.connect(ref)
+        try:
+            want = _objects(rc)
+        finally:
+            rc.close()
+    return sorted(f"{k} {n}" for k, n in want - _objects(conn))
+
+
 def _ver(s: str) -> tuple[int, ...]:
     return tuple(int(x) for x in s.split(".")[:3] if x.isdigit())
 
@@ -58,6 +87,11 @@ def checks(g) -> list[dict]:
         want = schema_version()
         add("schema version", ver == want, f"{ver} (this roost: {want})" + ("" if ver == want else
             ("; run 'roost migrate'" if ver < want else "; upgrade roost")))
+        if app == APP_ID and ver == want:
+            gone = _missing_objects(conn)
+            add("schema objects", not gone, "every table, view, index and trigger is there" if not gone else
+                "missing: " + ", ".join(gone[:10]) + (f" and {len(gone) - 10} more" if len(gone) > 10 else "")
+                + " (the file was changed outside roost: restore a backup)")
         jm = conn.execute("PRAGMA journal_mode").fetchone()[0]
         add("journal mode", jm == "wal", jm)
         ic = conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -101,7 +135,8 @@ def cli(g):
     """Check roost's set-up: one pass/fail line per check.
 
     Checks the sqlite3 CLI and Python SQLite versions, Python and its
-    packages, the database path and how it was found, schema version,
+    packages, the database path and how it was found, schema version and
+    objects (every table, view, index and trigger the migrations build),
     journal mode, integrity_check, file permissions, .gitignore, and how
     your identity resolves. Never changes anything.
 
