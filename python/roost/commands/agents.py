@@ -18,7 +18,8 @@ def cli(g):
 
     JSON: {"agents": [{"agent", "role", "team", "state", "last_seen", ...}]}
 
-    Exit codes: 0."""
+    Exit codes: 0 ok; 64 bad arguments; 75 busy; 78 the database needs migrating,
+    is newer than this roost, or is not roost's."""
     r = g.roost()
     rows = r.agents()
     if g.json:

@@ -21,7 +21,8 @@ def cli(g, since, kind, limit):
 
     JSON: {"events": [{"seq", "ts", "agent", "kind", "target", "body", "at"}]}
 
-    Exit codes: 0."""
+    Exit codes: 0 ok; 64 bad arguments; 75 busy; 78 the database needs migrating,
+    is newer than this roost, or is not roost's."""
     from ..api import Roost
     r = Roost(g.db)  # --agent filters here: the caller is who the environment says
     g.made.append(r)
