@@ -69,6 +69,10 @@ TRUST = {
     "copilot": "Copilot CLI: nothing to do (hooks in .github/hooks/ load on start).",
     "cursor": "Cursor: restart Cursor (or open a new agent chat) to load .cursor/hooks.json.",
 }
+USER_TRUST = {  # --scope user: where the step differs
+    "copilot": "Copilot CLI: nothing to do (hooks in ~/.copilot/hooks/ load on start).",
+    "cursor": "Cursor: restart Cursor (or open a new agent chat) to load ~/.cursor/hooks.json.",
+}
 
 
 @dataclass
@@ -391,7 +395,7 @@ def plan_install(root: str, vendors: list[str], scope: str, git_hook: bool, home
             plan.writes[pc] = guard_script(roost)
             plan.modes[pc] = 0o755
     for v in vendors:
-        plan.notes.append(TRUST[v])
+        plan.notes.append(USER_TRUST.get(v, TRUST[v]) if scope == "user" else TRUST[v])
     return plan
 
 

@@ -143,6 +143,15 @@ def test_install_names_each_clis_one_time_trust_step(repo):
     assert "/hooks" in r.text and "trust" in r.text.lower() and "trustedFolders" in r.text
 
 
+def test_user_scope_one_time_steps_name_the_files_under_home(repo):
+    r = run_roost("install", "--agent", "copilot,cursor", "--scope", "user")
+    assert r.rc == 0, r
+    assert "~/.copilot/hooks/" in r.text and "~/.cursor/hooks.json" in r.text, r.text
+    assert ".github/hooks" not in r.text
+    r = run_roost("install", "--agent", "copilot,cursor", "--dry-run")
+    assert ".github/hooks/ load" in r.text and "~/" not in r.text, r.text
+
+
 def test_only_the_chosen_agent_clis_are_set_up(repo):
     assert run_roost("install", "--agent", "copilot").rc == 0
     assert (repo / ".github/hooks/roost.json").exists() and (repo / ".agents/skills/roost/SKILL.md").exists()
