@@ -88,8 +88,10 @@ class TasksMixin:
             self.conn.execute(stmt, params)
 
     def _board(self, now: int) -> None:
-        """Board upkeep (inside a transaction): park tasks whose claims ended
-        too often, escalate queued tasks past their target."""
+        """Board upkeep (inside a transaction): record holders whose process
+        died (their claims end now), park tasks whose claims ended too
+        often, escalate queued tasks past their target."""
+        self.reap(now)
         me = self._resolve()
         self._run_sql("tasks_due.sql", me=me, now=now)
         self._run_sql("tasks_act.sql", me=me, now=now)
@@ -226,7 +228,9 @@ class TasksMixin:
                 me = self.me()
                 where.append("t.status = 'claimed' AND t.holder = :me")
             if ready:
-                where.append("t.status = 'open' AND t.waiting = 0")
+                # open, or claimed by a claim that ended (claim takes it over)
+                where.append("t.waiting = 0 AND (t.status = 'open' OR (t.status = 'claimed' "
+                             "AND t.holder IS NOT :me AND (a.state = 'gone' OR a.last_seen + t.lease_secs <= :now)))")
                 if me:
                     where.append("(t.for_target IS NULL OR t.for_target = :me OR t.for_target = "
                                  "(SELECT 'role:' || role FROM agents WHERE id = :me))")

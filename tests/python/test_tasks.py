@@ -602,6 +602,31 @@ def test_any_command_the_holder_runs_renews_its_claim(db, roost, api, now, cmd):
     assert roost("claim", agent="bob").rc == 0
 
 
+def test_task_list_ready_shows_what_claim_would_take_including_ended_claims(db, roost, api, now):
+    a = api("x")
+    a.task_add("urgent", priority=5)
+    a.task_add("minor")
+    assert roost("claim", "--lease", "60s", agent="alice").rc == 0  # takes T-1
+    assert [t["id"] for t in roost("task", "list", "--ready", "--json", agent="bob").json()["tasks"]] == ["T-2"]
+    now(T0 + 61)
+    ready = [t["id"] for t in roost("task", "list", "--ready", "--json", agent="bob").json()["tasks"]]
+    assert ready == ["T-1", "T-2"]
+    assert roost("claim", "--json", agent="bob").json()["id"] == ready[0]
+
+
+def test_reading_the_board_records_a_holder_whose_process_died(db, roost, api, now):
+    import subprocess
+    p = subprocess.Popen(["sleep", "60"])
+    api("w").register(pid=p.pid)
+    api("x").task_add("t")
+    assert roost("claim", agent="w").rc == 0
+    p.kill()
+    p.wait()
+    (t,) = roost("task", "list", "--json", agent="bob").json()["tasks"]
+    assert t["holder_state"] == "gone", t
+    assert [x["id"] for x in roost("task", "list", "--ready", "--json", agent="bob").json()["tasks"]] == ["T-1"]
+
+
 def test_log_filtered_by_agent_does_not_act_as_that_agent(db, roost, api, now):
     api("alice").task_add("w")
     assert roost("log", agent="ghost").rc == 0
