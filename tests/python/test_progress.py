@@ -434,10 +434,91 @@ def test_prime_fits_about_2000_tokens_by_default_and_says_what_it_left_out(db, r
     assert left["decisions"] > 0
     # every section still got its first lines: a long one never starves the rest
     assert "## Live positions (least first: the frontier)\n- epoch=0 round=0" in r.text
-    small = roost("--agent", "alice", "prime", "--max-chars", "1500")
-    assert small.rc == 0 and len(small.text) <= 1500, len(small.text)
+    small = roost("--agent", "alice", "prime", "--max-chars", "1800")
+    assert small.rc == 0 and len(small.text) <= 1800, len(small.text)
     _block(small.text)
-    assert roost("--agent", "alice", "prime", "--max-chars", "100").rc == 64
+    for n in ("100", "1799"):
+        assert roost("--agent", "alice", "prime", "--max-chars", n).rc == 64
+
+
+def _items(block: str) -> dict[str, list[str]]:
+    """{heading: its item lines} of prime's block."""
+    out: dict[str, list[str]] = {}
+    for ln in block.split("\n")[1:]:
+        if ln.startswith("## "):
+            cur = out.setdefault(ln, [])
+        elif ln.startswith("- "):
+            cur.append(ln)
+    return out
+
+
+def _busy(roost, reason="refactoring the module layout for the epoch-2 code generator"):
+    """ann holds 60 leases; every other section of bob's prime has something."""
+    files = [f"src/module_{i:02d}.py" for i in range(1, 61)]
+    assert roost("--agent", "ann", "lock", *files, "--reason", reason).rc == 0
+    roost("register", "bob")
+    roost("--agent", "bob", "lock", "docs/mine.md", "--reason", "mine")
+    for i in range(10):
+        roost("--agent", "ann", "task", "add", f"task {i} with a title of a reasonable length for a task")
+    assert roost("--agent", "bob", "claim").rc == 0
+    roost("--agent", "cy", "send", "bob", "please look at the failing build in the parser module")
+    roost("--agent", "cy", "decide", "the parser stays in epoch 1; the code generator moves to epoch 2")
+    roost("--agent", "dee", "heartbeat", "--epoch", "1")
+
+
+def test_a_peer_holding_many_leases_never_empties_prime(db, roost):
+    _busy(roost)
+    r = roost("--agent", "bob", "prime")
+    assert r.rc == 0, r
+    assert len(r.text) <= 6000, len(r.text)
+    items = _items(_block(r.text)[1])
+    assert all(items.values()), items  # every heading has its items
+    ann = [x for x in items["## Live peers"] if x.startswith("- ann:")]
+    # the first few leases, then a count: one line of bounded length
+    assert len(ann) == 1 and ann[0].count("; holds src/module_") == 3, ann
+    assert ann[0].endswith("; and 57 more leases") and len(ann[0]) < 500, ann
+    assert "- T-1: task 0 with a title" in r.text and "please look at the failing build" in r.text
+    assert "the code generator moves to epoch 2" in r.text and "- epoch=1 round=0: dee" in r.text
+
+
+def test_prime_at_its_smallest_size_still_shows_who_you_are_and_an_item_of_each_section(db, roost, api):
+    _busy(roost)
+    r = roost("--agent", "bob", "prime", "--max-chars", "1800")
+    assert r.rc == 0, r
+    assert len(r.text) <= 1800, len(r.text)
+    before, block, after, _ = _block(r.text)
+    assert "You are `bob`" in before
+    items = _items(block)
+    assert all(items.values()), items
+    # a peer's line that does not fit whole is shown short: the counts only
+    short = r"- ann: active, epoch=0 round=0, seen \d+s ago; 60 leases"
+    assert [x for x in items["## Live peers"] if re.fullmatch(short, x)], items
+    assert "Left out to fit 1800 characters: " in after
+    # the output never passes the limit, whatever the limit
+    b = api("bob")
+    for n in range(1800, 6001, 50):
+        p = b.prime(n)
+        assert len(p["text"]) <= n, (n, len(p["text"]))
+        assert all(_items(_block(p["text"])[1]).values()), n
+
+
+def test_an_item_too_long_for_the_room_left_is_skipped_and_the_next_ones_still_come():
+    from roost.context import render_prime
+    me = {"agent": "bob", "epoch": 0, "round": 0}
+    recent = [{"seq": 3, "agent": "z", "at": T, "text": "long " * 60},  # newest: first in line
+              {"seq": 2, "agent": "z", "at": T, "text": "short 2"},
+              {"seq": 1, "agent": "z", "at": T, "text": "short 1"}]
+    cx = {"now": T, "me": me, "decisions": {"total": 3, "recent": recent},
+          "frontier": {"frontier": None, "positions": [{"epoch": 0, "round": 0, "agents": ["bob"]}]}}
+    empty = dict(cx, decisions={"total": 0, "recent": []}, frontier={"frontier": None, "positions": []})
+    n = len(render_prime(empty, 10**6)[0]) + 200  # room for the short ones, not the long one
+    text, left = render_prime(cx, n)
+    assert len(text) <= n, (len(text), n)
+    items = _items(_block(text)[1])
+    assert items["## Recent decisions (newest first)"] == ["- #2 by z, 0s ago: short 2",
+                                                           "- #1 by z, 0s ago: short 1"]
+    assert items["## Live positions (least first: the frontier)"] == ["- epoch=0 round=0: bob"]
+    assert left == [{"section": "decisions", "count": 1, "see": "roost decisions"}]
 
 
 def test_prime_without_identity_says_how_to_get_one_and_still_shows_the_state(db, roost):

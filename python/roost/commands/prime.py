@@ -9,7 +9,7 @@ from ..text import emit_json, write_out
 
 @command("prime", epilog="Usage: roost prime [--max-chars N]")
 @click.option("--max-chars", type=click.IntRange(min=0), default=6000, show_default=True,
-              help="Size limit of the output (about 3 characters a token); at least 1200.")
+              help="Size limit of the output (about 3 characters a token); at least 1800.")
 def cli(g, max_chars):
     """Everything an agent should know at the start of a session, as Markdown.
 
@@ -25,7 +25,7 @@ def cli(g, max_chars):
 
     JSON: {"text", "left_out": [{"section", "count", "see"}], "context": {...}}
 
-    Exit codes: 0; 64 --max-chars below 1200."""
+    Exit codes: 0; 64 --max-chars below 1800."""
     p = g.roost().prime(max_chars)
     if g.json:
         emit_json(p)
