@@ -17,7 +17,9 @@
 -- rm, truncate, mv, cp (destination), sed -i, dd of=, git checkout --
 -- PATHS, git restore PATHS. `cd DIR` moves the base of later relative
 -- paths (`git -C DIR` for that command only). Programs run through sudo,
--- env, command, exec, nohup, time, nice, timeout are seen through.
+-- env, command, exec, eval, nohup, time, nice, timeout, or after the
+-- reserved words that open a command in a compound one (then, do, !, {,
+-- ...), are seen through.
 -- apply_patch (Codex): the files named in the patch text, wherever it
 -- comes from (the apply_patch tool, or a shell command feeding a patch).
 INSERT INTO hook_raw(kind, base, path)
@@ -204,9 +206,13 @@ WITH RECURSIVE
       FROM t1
      WHERE tkind = 'w' AND NOT coalesce(prevk = 'op' AND prev IN ('>', '>>', '>|', '&>', '&>>', '<>', '>&', '<', '<<', '<&', '<<<'), 0)
   ),
-  -- Where each command's program word is: past assignments and wrappers
-  -- (s: 0 scanning, 1 a wrapper's options, 2 an option's value, 3 timeout's
-  -- options and then its duration).
+  -- Where each command's program word is: past reserved words (then, do,
+  -- !, { ..., as the first words only; for, case and select stay the
+  -- program, as the words of their heads are no command), `function
+  -- NAME`, assignments and wrappers (s: 0 scanning, 1 a wrapper's
+  -- options, 2 an option's value, 3 timeout's options and then its
+  -- duration, 4 the value of one of those, 5 past an assignment, 6 a
+  -- function's name, 7 past it, 8 time's options, which take no value).
   cw(cno, j, s) AS (
     SELECT DISTINCT cno, 1, 0 FROM args
     UNION ALL
@@ -214,17 +220,25 @@ WITH RECURSIVE
       CASE
         WHEN cw.s = 2 THEN 1
         WHEN cw.s = 3 AND a.a NOT GLOB '-*' THEN 1
-        WHEN a.a IN ('sudo', 'env', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'stdbuf', 'doas') THEN 1
+        WHEN cw.s = 6 THEN 7
+        WHEN cw.s = 7 THEN 0
+        WHEN cw.s = 0 AND a.a = 'function' THEN 6
+        WHEN cw.s = 0 AND a.a IN ('if', 'then', 'elif', 'else', 'while', 'until', 'do', '!', '{') THEN 0
+        WHEN (cw.s = 8 AND a.a GLOB '-*') OR a.a = 'time' THEN 8
+        WHEN a.a IN ('sudo', 'env', 'command', 'builtin', 'exec', 'eval', 'nohup', 'nice', 'stdbuf', 'doas') THEN 1
         WHEN cw.s = 4 THEN 3
         WHEN a.a = 'timeout' THEN 3
         WHEN cw.s = 1 AND a.a IN ('-u', '-g', '-n', '-C', '-h', '-p', '-i', '-o', '-e', '--user', '--group') THEN 2
         WHEN cw.s = 3 AND a.a IN ('-s', '-k', '--signal', '--kill-after') THEN 4
+        WHEN cw.s = 0 THEN 5
         ELSE cw.s END
     FROM cw JOIN args a ON a.cno = cw.cno AND a.j = cw.j
-    WHERE (a.a GLOB '[A-Za-z_]*=*' AND substr(a.a, 1, instr(a.a, '=') - 1) NOT GLOB '*[^A-Za-z0-9_]*' AND cw.s IN (0, 1))
-       OR a.a IN ('sudo', 'env', 'command', 'builtin', 'exec', 'nohup', 'time', 'nice', 'stdbuf', 'doas', 'timeout')
-       OR (cw.s IN (1, 3) AND a.a GLOB '-*')
-       OR cw.s IN (2, 3, 4)
+    WHERE (a.a GLOB '[A-Za-z_]*=*' AND substr(a.a, 1, instr(a.a, '=') - 1) NOT GLOB '*[^A-Za-z0-9_]*' AND cw.s IN (0, 1, 5, 8))
+       OR (cw.s = 0 AND a.a IN ('if', 'then', 'elif', 'else', 'while', 'until', 'do', '!', '{', 'function'))
+       OR a.a IN ('sudo', 'env', 'command', 'builtin', 'exec', 'eval', 'nohup', 'time', 'nice', 'stdbuf', 'doas', 'timeout')
+       OR (cw.s IN (1, 3, 8) AND a.a GLOB '-*')
+       OR cw.s IN (2, 3, 4, 6)
+       OR (cw.s = 7 AND a.a = '{')
   ),
   prog AS MATERIALIZED (
     SELECT a.cno, a.depth, a.j AS pj,
