@@ -117,7 +117,8 @@ class CoreMixin:
         if not a:
             return
         c = self.conn
-        if c.execute("SELECT 1 FROM agents WHERE id = ?", (a,)).fetchone() is None:
+        if not getattr(self, "_registering", False) and \
+                c.execute("SELECT 1 FROM agents WHERE id = ?", (a,)).fetchone() is None:
             self.emit("register", a, None, now=now)
         c.execute(
             "INSERT INTO agents(id, registered_at, last_seen) VALUES (?, ?, ?) "
@@ -166,33 +167,58 @@ class CoreMixin:
         found = None
         if pid is not None:
             st = proc.start_time(pid)
-            found = (pid, st) if st else None
+            if not st:
+                raise UsageError(f"no process {pid} on this host (--pid names the agent's running process)")
+            found = (pid, st)
         elif find_process:
             found = proc.find_agent_process()
         sess = session or self.session
-        with self.tx() as now:
-            c = self.conn
+        self._registering = True  # the register event below is the only one
+        try:
+            with self.tx() as now:
+                return self._register(a, role, team, found, sess, vendor, now)
+        finally:
+            self._registering = False
+
+    def _register(self, a: str, role: str | None, team: str | None, found: tuple | None,
+                  sess: str | None, vendor: str | None, now: int) -> dict[str, Any]:
+        """register's transaction. The register event is written when
+        something changed (a new agent, a new role, team, process or session
+        binding): re-running it adds nothing to the log."""
+        c = self.conn
+        new = c.execute("SELECT 1 FROM events WHERE kind = 'register' AND target = ? LIMIT 1",
+                        (a,)).fetchone() is None
+        was = c.execute("SELECT role, team, pid FROM agents WHERE id = ?", (a,)).fetchone()
+        bound = bool(sess) and c.execute(
+            "SELECT 1 FROM sessions WHERE id = CAST(? AS TEXT) AND agent = ? AND ended_at IS NULL",
+            (sqltext(sess), a)).fetchone() is not None
+        c.execute(
+            "UPDATE agents SET role = coalesce(?, role), team = coalesce(?, team), "
+            "ended_at = NULL WHERE id = ?", (role, team, a))
+        if found:
             c.execute(
-                "UPDATE agents SET role = coalesce(?, role), team = coalesce(?, team), "
-                "ended_at = NULL WHERE id = ?", (role, team, a))
-            if found:
-                c.execute(
-                    "UPDATE agents SET pid = ?, pid_start = ?, host = ?, dead_at = NULL WHERE id = ?",
-                    (found[0], found[1], proc.host(), a))
-            if sess:
-                c.execute(
-                    "INSERT INTO sessions(id, agent, vendor, pid, pid_start, host, started_at) "
-                    "VALUES (CAST(? AS TEXT), ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                    "agent = excluded.agent, vendor = coalesce(excluded.vendor, vendor), "
-                    "pid = coalesce(excluded.pid, pid), pid_start = coalesce(excluded.pid_start, pid_start), "
-                    "host = coalesce(excluded.host, host), ended_at = NULL",
-                    (sqltext(sess), a, vendor, found[0] if found else None,
-                     found[1] if found else None, proc.host() if found else None, now))
-            ev = self.emit("register", a, {"role": role, "team": team,
-                                           "pid": found[0] if found else None,
-                                           "session": bool(sess)}, now=now)
-            r = row(c.execute("SELECT id AS agent, role, team, pid, host, state FROM agent_state WHERE id = ?", (a,)).fetchone())
-        r.update(ev)
+                "UPDATE agents SET pid = ?, pid_start = ?, host = ?, dead_at = NULL WHERE id = ?",
+                (found[0], found[1], proc.host(), a))
+        if sess:
+            c.execute(
+                "INSERT INTO sessions(id, agent, vendor, pid, pid_start, host, started_at) "
+                "VALUES (CAST(? AS TEXT), ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "agent = excluded.agent, vendor = coalesce(excluded.vendor, vendor), "
+                "pid = coalesce(excluded.pid, pid), pid_start = coalesce(excluded.pid_start, pid_start), "
+                "host = coalesce(excluded.host, host), ended_at = NULL",
+                (sqltext(sess), a, vendor, found[0] if found else None,
+                 found[1] if found else None, proc.host() if found else None, now))
+        changed = (new or was is None or (role is not None and role != was["role"])
+                   or (team is not None and team != was["team"])
+                   or (found is not None and found[0] != was["pid"]) or (bool(sess) and not bound))
+        r = row(c.execute("SELECT id AS agent, role, team, pid, host, state FROM agent_state WHERE id = ?",
+                          (a,)).fetchone())
+        if changed:
+            r.update(self.emit("register", a, {"role": role, "team": team,
+                                               "pid": found[0] if found else None,
+                                               "session": bool(sess)}, now=now))
+        else:
+            r.update(seq=None, ts=None)
         return r
 
     def heartbeat(self, epoch: int | None = None, round: int | None = None) -> dict[str, Any]:

@@ -310,6 +310,28 @@ def test_liveness_moves_from_active_to_idle_to_gone_with_time(db, roost):
     assert state(t + 3601) == "gone"
 
 
+def test_register_logs_one_event_per_change_and_refuses_a_dead_pid(db, roost):
+    def regs():
+        return [(e["target"], e["body"]) for e in roost("log", "--json", "--kind", "register").json()["events"]]
+    assert roost("register", "ann", "--role", "dev").rc == 0
+    assert len(regs()) == 1  # not one for the first use and one for register
+    assert roost("register", "ann", "--role", "dev").rc == 0
+    assert roost("init", "--no-agents-md", "--agent", "ann", "--role", "dev").rc == 0
+    assert len(regs()) == 1  # nothing changed: nothing logged
+    assert roost("register", "ann", "--role", "lead").rc == 0
+    assert [json.loads(b)["role"] for _, b in regs()] == ["dev", "lead"]
+    p = subprocess.Popen(["true"])
+    p.wait()
+    r = roost("register", "ann", "--pid", str(p.pid))
+    assert r.rc == 64 and f"no process {p.pid}" in r.err, r
+    assert len(regs()) == 2
+
+
+def test_init_with_a_role_but_no_identity_is_refused(sandbox, roost):
+    r = roost("init", "--no-agents-md", "--role", "dev")
+    assert r.rc == 64 and "need an identity" in r.err, r
+
+
 def test_roost_agents_shows_an_agent_whose_process_died_as_gone_at_once(db, roost):
     p = subprocess.Popen(["sleep", "60"])
     assert roost("register", "a", "--pid", str(p.pid)).rc == 0

@@ -128,6 +128,8 @@ def cli(g, role, team, no_agents_md):
 
     Exit codes: 0 done; 64 bad id; 75 busy; 78 database newer than roost or
     not roost's."""
+    if (role or team) and not (g.agent or os.environ.get("ROOST_AGENT")):
+        raise click.UsageError("--role and --team need an identity (--agent ID or ROOST_AGENT)")
     path, how, root = locate(g.db)
     applied = migrate(path)
     out = {"db": path, "root": root, "schema": schema_version(), "applied": applied}

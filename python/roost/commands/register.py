@@ -23,7 +23,8 @@ def cli(g, agent_id, role, team, pid, session, vendor):
     ROOST_SESSION) to the id, so later commands in that session know who
     they are, and records the agent CLI's process for liveness.
 
-    JSON: {"agent", "role", "team", "pid", "host", "state", "seq", "ts"}
+    JSON: {"agent", "role", "team", "pid", "host", "state", "seq", "ts"} (seq and ts
+    are null when nothing changed: no event was written)
 
     Exit codes: 0 registered; 64 bad or missing id; 75 busy; 78 database
     needs migrating."""
