@@ -6,7 +6,8 @@ by the scripted mock model (tests/e2e/README.md). Agent B is the CLI
 1. A leases foo.txt; B's own write tool is denied, the file is unchanged,
    and the reason the model receives names A.
 2. The same with a shell command (echo x > foo.txt).
-3. A sends B a message; on B's prompt the message reaches the model.
+3. A sends B a message; on B's prompt the message reaches the model
+   (its second line, which only the prompt hook's answer carries).
 4. A directed message arrives mid-turn; B's first stop is blocked with it,
    the second is not.
 5. The hooks fired: the hook log has every event, and the roost log shows
@@ -16,8 +17,10 @@ Timings per CLI and scenario are printed at the end of the run.
 """
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -117,6 +120,15 @@ def events(r: drive.RunResult, kind: str) -> list[sqlite3.Row]:
         con.close()
 
 
+def strings(body) -> list[str]:
+    """Every string in a request body, in order (the contexts hooks added
+    are among them, wherever each vendor puts them)."""
+    if isinstance(body, str):
+        return [body]
+    items = body.values() if isinstance(body, dict) else body if isinstance(body, list) else []
+    return [s for x in items for s in strings(x)]
+
+
 def tool_results(r: drive.RunResult) -> str:
     """What the model got back from its tool calls (the last request holds
     the whole conversation)."""
@@ -156,12 +168,24 @@ def test_2_a_shell_command_cannot_write_a_file_another_agent_leases(vendor, clis
 @pytest.mark.e2e
 @pytest.mark.parametrize("vendor", CLIS)
 def test_3_a_message_reaches_the_model_on_the_next_prompt(vendor, clis, tmp_path):
+    # The token is on the message's second line: the session-start context
+    # (roost prime) lists unread messages by their first line only, so the
+    # token can reach the model only through the prompt hook's answer.
     token = f"MSG-{vendor}-7d41"
     r = run(vendor, "3 message", tmp_path, [{"text": "done"}], "What is new?",
             before=[("--agent", "bob", "whoami"),
-                    ("--agent", "alice", "send", "bob", f"{token}: please review parser.py")])
-    first = json.dumps(next(q for q in r.requests if q.get("protocol") and q.get("body", {}).get("tools"))["body"])
-    assert token in first
+                    ("--agent", "alice", "send", "bob", f"please review parser.py\n{token} is the word")])
+    # Gemini CLI escapes < and > in a hook's context.
+    first = html.unescape("\n".join(strings(next(q for q in r.requests if q.get("protocol") and q.get("body", {}).get("tools"))["body"])))
+    prime = re.search(r"# roost prime\n.*?\n<<<BEGIN AGENT TEXT (\w+)>>>\n(.*?)\n<<<END AGENT TEXT \1>>>", first, re.DOTALL)
+    assert prime, first[-3000:]
+    assert token not in prime.group(2), prime.group(2)
+    if vendor != "copilot":
+        # Copilot runs sessionStart and userPromptSubmitted at once: its prime
+        # may come after the prompt hook has marked the message read.
+        assert "please review parser.py" in prime.group(2), prime.group(2)
+    pushed = re.search(r"new messages? for you.*?\n<<<BEGIN AGENT TEXT (\w+)>>>\n(.*?)\n<<<END AGENT TEXT \1>>>", first, re.DOTALL)
+    assert pushed and token in pushed.group(2), first[-3000:]
     assert any(x[1] == "prompt" and "delivered" in x[4] for x in hook_log(r)), hook_log(r)
     con = sqlite3.connect(r.project / ".roost" / "roost.db")
     assert con.execute("SELECT count(*) FROM deliveries WHERE agent = 'bob' AND read_at IS NULL").fetchone()[0] == 0
