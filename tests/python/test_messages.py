@@ -502,6 +502,8 @@ def test_recv_wait_returns_at_once_when_a_message_is_waiting_and_exits_2_after_t
     assert 0.9 < time.monotonic() - t < 5
     r = R("bob", "recv", "--wait", "1s")
     assert r.rc == 2 and r.out == b"", r
+    r = R("bob", "--json", "recv", "--wait", "0")  # the same answer from the shell's own look
+    assert r.rc == 2 and r.json() == {"messages": []} and r.err == "", r
 
 
 def test_recv_wait_with_from_ignores_other_senders(db):

@@ -61,7 +61,8 @@ _roost_cmd_recv() {
   [ -n "$_roost_sum" ] && _roost_t=summary
   [ -n "$_roost_opt_json" ] && _roost_t=json${_roost_sum:+-summary}
   _roost_msg_render "$_roost_t" "got CROSS JOIN events e ON e.seq = got.msg CROSS JOIN messages m ON m.id = got.msg"
-  # --wait prints nothing (not even an empty JSON list) until a message comes.
+  # --wait: this first look prints nothing (not even an empty JSON list)
+  # when no message is there yet; the wait that follows prints it.
   [ -n "$_roost_wait" ] && _roost_r="SELECT * FROM (${_roost_r%;*}) WHERE EXISTS (SELECT 1 FROM got);
 "
   _roost_s="$_roost_s$_roost_r"
@@ -94,6 +95,8 @@ SELECT char(31) || CASE WHEN EXISTS (SELECT 1 FROM temp.got) THEN '0' ELSE '2' E
   _roost_run
   _roost_rc=$?
   if [ "$_roost_rc" -ne 2 ] || [ "$_roost_wait" -eq 0 ]; then
+    # nothing within --wait 0: JSON says so as the Python wait does on a timeout
+    [ "$_roost_rc" -eq 2 ] && [ -n "$_roost_opt_json" ] && command printf '{"messages":[]}\n'
     unset _roost_from _roost_lim _roost_sum _roost_wait
     return "$_roost_rc"
   fi
