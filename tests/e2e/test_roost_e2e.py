@@ -176,15 +176,17 @@ def test_3_a_message_reaches_the_model_on_the_next_prompt(vendor, clis, tmp_path
             before=[("--agent", "bob", "whoami"),
                     ("--agent", "alice", "send", "bob", f"please review parser.py\n{token} is the word")])
     # Gemini CLI escapes < and > in a hook's context.
-    first = html.unescape("\n".join(strings(next(q for q in r.requests if q.get("protocol") and q.get("body", {}).get("tools"))["body"])))
-    prime = re.search(r"# roost prime\n.*?\n<<<BEGIN AGENT TEXT (\w+)>>>\n(.*?)\n<<<END AGENT TEXT \1>>>", first, re.DOTALL)
+    req = next(q for q in r.requests if q.get("protocol") and q.get("body", {}).get("tools"))
+    first = html.unescape("\n".join(strings(req["body"])))
+    block = r"\n<<<BEGIN AGENT TEXT (\w+)>>>\n(.*?)\n<<<END AGENT TEXT \1>>>"
+    prime = re.search(r"# roost prime\n.*?" + block, first, re.DOTALL)
     assert prime, first[-3000:]
     assert token not in prime.group(2), prime.group(2)
     if vendor != "copilot":
         # Copilot runs sessionStart and userPromptSubmitted at once: its prime
         # may come after the prompt hook has marked the message read.
         assert "please review parser.py" in prime.group(2), prime.group(2)
-    pushed = re.search(r"new messages? for you.*?\n<<<BEGIN AGENT TEXT (\w+)>>>\n(.*?)\n<<<END AGENT TEXT \1>>>", first, re.DOTALL)
+    pushed = re.search(r"new messages? for you.*?" + block, first, re.DOTALL)
     assert pushed and token in pushed.group(2), first[-3000:]
     assert any(x[1] == "prompt" and "delivered" in x[4] for x in hook_log(r)), hook_log(r)
     con = sqlite3.connect(r.project / ".roost" / "roost.db")

@@ -234,7 +234,8 @@ def test_uninstall_after_a_user_edit_and_a_second_install_keeps_the_users_edit(t
 
 @pytest.mark.parametrize("vendor,change,kept", [
     ("gemini", lambda d: d.update(ui={"hideBanner": True}), lambda d: d["ui"] == {"hideBanner": True}),
-    ("codex", lambda d: d["hooks"]["SessionStart"].append({"hooks": [{"type": "command", "command": "mine"}]}),
+    ("codex",
+     lambda d: d["hooks"]["SessionStart"].append({"hooks": [{"type": "command", "command": "mine"}]}),
      lambda d: d["hooks"]["SessionStart"] == [{"hooks": [{"type": "command", "command": "mine"}]}]),
     # .cursor/hooks.json is made by install here: the user's hook in it must survive too.
     ("cursor", lambda d: d["hooks"]["stop"].append({"command": "./mine.sh"}),
