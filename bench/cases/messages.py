@@ -66,7 +66,7 @@ def _one_for_bench2(db):
 
 def cases(Case):
     return [
-        Case("roost send", ["--agent", "bench", "send", "peer", "hello", "peer"], setup=_setup),
-        Case("roost recv (1 message)", ["--agent", "bench2", "recv"], setup=_setup, each=_one_for_bench2),
-        Case("roost inbox (5 unread)", ["--agent", "reader", "inbox"], setup=_setup),
+        Case("roost send", ["--agent", "bench", "send", "peer", "hello", "peer"], setup=_setup, scale=1.2),
+        Case("roost recv (1 message)", ["--agent", "bench2", "recv"], setup=_setup, each=_one_for_bench2, scale=1.2),
+        Case("roost inbox (5 unread)", ["--agent", "reader", "inbox"], setup=_setup, scale=1.2),
     ]
