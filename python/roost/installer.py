@@ -34,7 +34,7 @@ MANIFEST_VERSION = 1
 OURS = re.compile(r"(^|[/\s'\"])roost['\"]? hook \S+ --vendor (claude|codex|gemini|copilot|cursor)\s*$")
 GUARD_MARK = "# roost pre-commit guard (installed by `roost install --git-hook`)"
 CHAINED = "pre-commit.roost-chained"
-TIMEOUT_S = 10   # the vendors' own limit, a backstop: roost keeps to 2 s itself
+TIMEOUT_S = 10   # the vendors' own limit: the hard backstop (docs/hooks.md, "Fail open")
 
 # Per vendor: (event, matcher or None). Tool events only fire for the tools
 # that can write files; the rest fire for every prompt, stop and session.
