@@ -99,9 +99,28 @@ SHELL_CASES = [
     ("git restore --staged --worktree w.py", [("dir", "w.py/")]),
     ("git restore -s HEAD~1 -- v.py", [("dir", "v.py/")]),
     ("git -C sub restore d.py", [("dir", "sub/d.py/")]),
-    ("mv a b", [("dir", "a/"), ("dir", "b/"), ("file", "b/a")]),
-    ("cp a b c/", [("dir", "c/"), ("file", "c/a"), ("file", "c/b")]),
+    # mv and cp: DEST/basename(SRC) when DEST must be a folder (a trailing
+    # '/', -t, two or more sources), never the rest of DEST; with one SRC,
+    # DEST itself too (a tree for mv and cp -r: DEST may not exist yet)
+    ("mv a b", [("dir", "a/"), ("dir", "b/"), ("dir", "b/a/")]),
+    ("cp a b", [("file", "b"), ("file", "b/a")]),
+    ("cp a b c/", [("file", "c/a"), ("file", "c/b")]),
+    ("cp a b c", [("file", "c/a"), ("file", "c/b")]),
     ("cp -t dest a b", [("file", "dest/a"), ("file", "dest/b")]),
+    ("cp a.txt lib2/", [("file", "lib2/a.txt")]),
+    ("mv a.txt lib2/", [("dir", "a.txt/"), ("dir", "lib2/a.txt/")]),
+    ("mv a.txt lib2", [("dir", "a.txt/"), ("dir", "lib2/"), ("dir", "lib2/a.txt/")]),
+    ("mv -t dst a b/", [("dir", "a/"), ("dir", "b/"), ("dir", "dst/a/"), ("dir", "dst/b/")]),
+    ("cp -r tmpl lib2", [("dir", "lib2/"), ("dir", "lib2/tmpl/")]),
+    ("cp -r tmpl/ lib2/", [("dir", "lib2/tmpl/")]),
+    ("cp -a x/y s2 dst", [("dir", "dst/s2/"), ("dir", "dst/y/")]),
+    ("cp --recursive s1 dst/", [("dir", "dst/s1/")]),
+    ("cp -pRt dst a", [("dir", "dst/a/")]),
+    ("cp --target-directory=dst -S .bak a", [("file", "dst/a")]),
+    ("cp -T a b; mv -T c d", [("dir", "c/"), ("dir", "d/"), ("file", "b")]),
+    ("cp *.py lib2/", [("glob", "lib2/*.py")]),
+    ("cp a $D/; cp -t $D b; cp $S lib2/", []),
+    ("while false; do mv a foo.txt; done", [("dir", "a/"), ("dir", "foo.txt/"), ("dir", "foo.txt/a/")]),
     ("sudo -u root tee -a log1 log2 < in", [("file", "log1"), ("file", "log2")]),
     ("FOO=1 env X=2 truncate -s 0 t.txt", [("file", "t.txt")]),
     ("timeout -s 9 5 rm z", [("dir", "z/")]),
@@ -145,6 +164,33 @@ SHELL_CASES = [
 def test_shell_write_targets_are_found_the_same_by_the_shell_and_python(db, sandbox, api, cmd, want):
     assert targets(bash(cmd, sandbox)) == want
     assert [(t["kind"], t["key"]) for t in api().hook_targets(bash(cmd, sandbox))] == want
+
+
+@pytest.mark.parametrize("lease,cmd,why", [
+    # only lib2/a.txt (or lib2/tmpl/...) is written, not the rest of lib2
+    ("lib2/other.py", "cp a.txt lib2/", None),
+    ("lib2/other.py", "mv a.txt lib2/", None),
+    ("lib2/other.py", "cp -r tmpl lib2/", None),
+    ("lib2/other.py", "cp a.txt b.txt lib2", None),
+    ("lib2/a.txt", "cp a.txt lib2/", "'lib2/a.txt' is held by alice ("),
+    ("lib2/tmpl/x.py", "cp -r tmpl lib2/", "'lib2/tmpl/' is held by alice through 'lib2/tmpl/x.py'"),
+    # one SRC and DEST without '/': DEST may not exist, and then the tree lands at DEST
+    ("lib2/other.py", "mv tmpl lib2", "'lib2/' is held by alice through 'lib2/other.py'"),
+])
+def test_copying_into_a_folder_is_checked_against_what_lands_there_only(db, sandbox, api, lease, cmd, why):
+    assert run_roost("--agent", "alice", "lock", lease).rc == 0
+    assert run_roost("--agent", "bob", "whoami").rc == 0
+    r = hook("PreToolUse", "--vendor", "claude", input=bash(cmd, sandbox), env={"ROOST_AGENT": "bob"})
+    assert r.rc == 0, r
+    py = api("bob").hook("PreToolUse", bash(cmd, sandbox), vendor="claude", env={})["stdout"]
+    for out in (r.text, py):
+        if why is None:
+            assert out == "", (cmd, out)
+        else:
+            reason = json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"]
+            assert why in reason, reason
+            key = why.split("'")[1]
+            assert f"roost lock {key} --wait 10m" in reason, reason
 
 
 def test_paths_outside_the_repository_and_device_files_are_no_targets(db, sandbox):

@@ -3,8 +3,8 @@
 -- as rows of hook_raw that hooks_norm.sql turns into lease keys relative to
 -- the working tree in hook_tgt(kind, key, path):
 --   kind file  key 'src/a.py'   (a write tool's file, a redirection, tee, touch, ...)
---   kind dir   key 'src/'       (rm, mv, cp destinations, git checkout/restore:
---                                the path and everything below it)
+--   kind dir   key 'src/'       (rm, mv, cp -r, git checkout/restore: the
+--                                path and everything below it)
 --   kind glob  key 'src/*.py'   (an unquoted shell pattern)
 -- Paths outside ROOT, and words the shell would expand ($VAR, `cmd`, ~),
 -- are left out: roost cannot know them, and must never deny on a guess.
@@ -14,7 +14,7 @@
 -- here-documents (whose bodies it skips), then split into simple commands
 -- on ; & && || | newlines and parentheses. Each simple command gives its
 -- redirection targets (> >> >| &> &>> <>), and, by program: tee, touch,
--- rm, truncate, mv, cp (destination), sed -i, dd of=, git checkout --
+-- rm, truncate, mv, cp (what lands in DEST), sed -i, dd of=, git checkout --
 -- PATHS, git restore PATHS. `cd DIR` moves the base of later relative
 -- paths (`git -C DIR` for that command only). Programs run through sudo,
 -- env, command, exec, eval, nohup, time, nice, timeout, or after the
@@ -265,8 +265,8 @@ WITH RECURSIVE
            coalesce(NOT opt AND coalesce(pv_dd, 0) = 0 AND CASE p
               WHEN 'truncate' THEN pv IN ('-s', '-r', '--size', '--reference')
               WHEN 'touch' THEN pv IN ('-d', '-t', '-r', '--date', '--reference')
-              WHEN 'mv' THEN pv IN ('-t', '-S', '--target-directory', '--suffix')
-              WHEN 'cp' THEN pv IN ('-t', '-S', '--target-directory', '--suffix')
+              WHEN 'mv' THEN pv IN ('-t', '-S', '--target-directory', '--suffix') OR (pv GLOB '-*[tS]' AND pv NOT GLOB '--*')
+              WHEN 'cp' THEN pv IN ('-t', '-S', '--target-directory', '--suffix') OR (pv GLOB '-*[tS]' AND pv NOT GLOB '--*')
               WHEN 'sed' THEN pv IN ('-e', '-f', '-l', '--expression', '--file', '--line-length')
                               OR (pv GLOB '-[nrEsuz]*[ef]' AND pv NOT GLOB '*i*')
               WHEN 'tee' THEN 0
@@ -279,11 +279,24 @@ WITH RECURSIVE
            count(*) OVER (PARTITION BY cno) AS cnt
       FROM pa WHERE a != '--' AND NOT opt AND NOT val
   ),
-  -- The target folder of mv/cp -t DIR (or --target-directory=DIR).
-  tdir AS MATERIALIZED (
-    SELECT cno, max(CASE WHEN pv IN ('-t', '--target-directory') AND val THEN a
-                         WHEN a GLOB '--target-directory=*' THEN substr(a, 20) END) AS d
+  -- mv and cp: the folder of -t DIR (--target-directory=DIR), whether
+  -- what they put there may be a folder (mv, cp -r/-R/-a), -T (DEST is
+  -- the target itself, never a folder to put things in).
+  cpo AS MATERIALIZED (
+    SELECT cno, p,
+           max(CASE WHEN val AND (pv = '--target-directory' OR (pv GLOB '-*t' AND pv NOT GLOB '--*')) THEN a
+                    WHEN opt AND a GLOB '--target-directory=*' THEN substr(a, 20) END) AS td,
+           max(CASE WHEN (val AND (pv = '--target-directory' OR (pv GLOB '-*t' AND pv NOT GLOB '--*')))
+                         OR (opt AND a GLOB '--target-directory=*') THEN tf END) AS ttf,
+           p = 'mv' OR max(opt AND (a IN ('--recursive', '--archive') OR (a GLOB '-*[rRa]*' AND a NOT GLOB '--*'))) AS tree,
+           max(opt AND (a = '--no-target-directory' OR (a GLOB '-*T*' AND a NOT GLOB '--*'))) AS nt
       FROM pa WHERE p IN ('mv', 'cp') GROUP BY cno
+  ),
+  -- DEST (-t DIR, else the last plain argument) and the number of sources.
+  cpd AS MATERIALIZED (
+    SELECT o.*, coalesce(o.td, l.a) AS d, CASE WHEN o.td IS NULL THEN l.tf ELSE o.ttf END AS dtf,
+           coalesce(l.cnt, 0) - (o.td IS NULL) AS nsrc
+      FROM cpo o LEFT JOIN pos l ON l.cno = o.cno AND l.m = l.cnt
   ),
   sed_i AS MATERIALIZED (
     SELECT cno, max(a GLOB '-i*' OR a GLOB '--in-place*'
@@ -351,16 +364,23 @@ WITH RECURSIVE
     UNION ALL
     SELECT cno, 'dir', a, tf, NULL FROM pos WHERE p IN ('rm', 'unlink', 'rmdir')
     UNION ALL
-    SELECT pos.cno, 'dir', a, tf, NULL FROM pos JOIN tdir ON tdir.cno = pos.cno WHERE p = 'mv' AND (tdir.d IS NOT NULL OR cnt >= 2)
+    -- mv removes its sources
+    SELECT pos.cno, 'dir', a, tf, NULL FROM pos JOIN cpd c ON c.cno = pos.cno
+     WHERE pos.p = 'mv' AND (c.td IS NOT NULL OR m < cnt)
     UNION ALL
-    SELECT pos.cno, 'dir', a, tf, NULL FROM pos JOIN tdir ON tdir.cno = pos.cno WHERE p = 'cp' AND tdir.d IS NULL AND m = cnt AND cnt >= 2
+    -- what lands in the folder DEST: DEST/basename(SRC) (a folder when SRC
+    -- may be one), not the rest of DEST
+    SELECT pos.cno, CASE WHEN c.tree THEN 'dir' ELSE 'file' END,
+           c.d || '/' || substr(pos.a, length(rtrim(rtrim(pos.a, '/'), replace(rtrim(pos.a, '/'), '/', ''))) + 1),
+           pos.tf | c.dtf, NULL
+      FROM pos JOIN cpd c ON c.cno = pos.cno
+     WHERE NOT c.nt AND (c.td IS NOT NULL OR m < cnt)
     UNION ALL
-    -- into a folder: DEST/basename(SRC)
-    SELECT pos.cno, 'file', coalesce(tdir.d, (SELECT a FROM pos z WHERE z.cno = pos.cno AND z.m = z.cnt)) || '/'
-             || substr(pos.a, length(rtrim(rtrim(pos.a, '/'), replace(rtrim(pos.a, '/'), '/', ''))) + 1),
-           pos.tf, NULL
-      FROM pos JOIN tdir ON tdir.cno = pos.cno
-     WHERE p IN ('mv', 'cp') AND (tdir.d IS NOT NULL OR (m < cnt AND cnt >= 2))
+    -- DEST itself, when the command line does not make it a folder (-t,
+    -- a trailing '/', two or more sources): one SRC lands there as it is
+    -- when DEST is a file or does not exist (all of it when it is a tree)
+    SELECT cno, CASE WHEN tree THEN 'dir' ELSE 'file' END, d, dtf, NULL FROM cpd
+     WHERE td IS NULL AND (nsrc = 1 OR (nt AND nsrc >= 1)) AND (nt OR d NOT GLOB '*/')
     UNION ALL
     SELECT pos.cno, 'file', a, tf, NULL FROM pos JOIN sed_i s ON s.cno = pos.cno
      WHERE pos.p = 'sed' AND s.inplace AND (s.has_e OR m > 1)
