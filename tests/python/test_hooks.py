@@ -176,6 +176,9 @@ def test_shell_write_targets_are_found_the_same_by_the_shell_and_python(db, sand
     ("lib2/tmpl/x.py", "cp -r tmpl lib2/", "'lib2/tmpl/' is held by alice through 'lib2/tmpl/x.py'"),
     # one SRC and DEST without '/': DEST may not exist, and then the tree lands at DEST
     ("lib2/other.py", "mv tmpl lib2", "'lib2/' is held by alice through 'lib2/other.py'"),
+    # a folder target on a leased file is worded as the file
+    ("foo.txt", "rm foo.txt", "'foo.txt' is held by alice (active"),
+    ("foo.txt", "if true; then git restore foo.txt; fi", "'foo.txt' is held by alice (active"),
 ])
 def test_copying_into_a_folder_is_checked_against_what_lands_there_only(db, sandbox, api, lease, cmd, why):
     assert run_roost("--agent", "alice", "lock", lease).rc == 0
