@@ -324,6 +324,49 @@ class CoreMixin:
             self.emit("config", key, {"value": v}, now=now)
         return {"key": key, "value": self.config_get(key)}
 
+    # -- set-up and upkeep ----------------------------------------------------
+
+    def migrate(self) -> dict[str, Any]:
+        """Create the database if missing and apply pending migrations (each
+        in one transaction, after a backup copy): {"db", "applied", "schema"}."""
+        self.close()
+        applied = dbm.migrate(self.path)
+        return {"db": self.path, "applied": applied, "schema": dbm.schema_version()}
+
+    def init(self, *, agents_md: bool = True, role: str | None = None,
+             team: str | None = None) -> dict[str, Any]:
+        """`roost init`: create and migrate the database, note the tree's
+        symbolic links, add or refresh the managed section of ROOT/AGENTS.md
+        (unless agents_md=False), and register the caller when its id is
+        explicit (with role and team). {"db", "root", "schema", "applied",
+        "links", "agents_md"?, "agent"?}."""
+        if (role or team) and not self.agent:
+            raise UsageError("--role and --team need an identity (--agent ID or ROOST_AGENT)")
+        from .commands.init import update_agents_md
+        from .links import scan as scan_links
+        out = self.migrate()
+        out["root"] = self.root
+        out["links"] = scan_links(self.conn, self.root)
+        if agents_md:
+            out["agents_md"] = update_agents_md(self.root)
+        if self.agent:
+            out["agent"] = self.register(role=role, team=team)["agent"]
+        return out
+
+    def doctor(self) -> list[dict[str, Any]]:
+        """`roost doctor`'s checks, read-only: [{"check", "status", "detail"}]."""
+        from .checkup import checks
+        return checks(self.path, self.agent)
+
+    @staticmethod
+    def version() -> dict[str, Any]:
+        """roost's version, its schema version, the SQLite and Python in use."""
+        import sys
+
+        from . import __version__
+        return {"roost": __version__, "schema": dbm.schema_version(),
+                "python_sqlite": sqlite3.sqlite_version, "python": sys.version.split()[0]}
+
     # -- upkeep ---------------------------------------------------------------
 
     def backup(self, dest: str, *, force: bool = False) -> dict[str, Any]:

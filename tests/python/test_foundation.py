@@ -629,3 +629,15 @@ def test_roost_installed_under_a_path_with_quotes_and_a_backslash_works(db, tmp_
                        input=pay, capture_output=True)
     assert r.returncode == 0 and b'"deny"' in r.stdout, r
 
+
+def test_set_up_operations_are_in_the_python_api_too(sandbox):
+    from roost.api import Roost
+    r = Roost(agent="ann")
+    out = r.init(role="dev")
+    assert (out["agent"], out["schema"], out["agents_md"]) == ("ann", dbm.schema_version(), "created")
+    assert r.migrate()["applied"] == []
+    assert {c["check"]: c["status"] for c in r.doctor()}["schema objects"] == "ok"
+    assert Roost.version()["schema"] == dbm.schema_version()
+    with pytest.raises(errors.UsageError):
+        Roost().init(role="dev")
+

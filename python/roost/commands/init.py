@@ -7,8 +7,6 @@ import re
 import click
 
 from ..cli import command
-from ..db import locate, migrate, schema_version
-from ..links import scan as scan_links
 from ..text import emit_json
 
 BEGIN = "<!-- roost:begin (managed by `roost init`; edits inside are replaced) -->"
@@ -128,21 +126,11 @@ def cli(g, role, team, no_agents_md):
 
     Exit codes: 0 done; 64 bad id; 75 busy; 78 database newer than roost or
     not roost's."""
-    if (role or team) and not (g.agent or os.environ.get("ROOST_AGENT")):
-        raise click.UsageError("--role and --team need an identity (--agent ID or ROOST_AGENT)")
-    path, how, root = locate(g.db)
-    applied = migrate(path)
-    out = {"db": path, "root": root, "schema": schema_version(), "applied": applied}
-    r = g.roost()
-    out["links"] = scan_links(r.conn, root)
-    if not no_agents_md:
-        out["agents_md"] = update_agents_md(root)
-    if r.agent:
-        out["agent"] = r.register(role=role, team=team)["agent"]
+    out = g.roost().init(agents_md=not no_agents_md, role=role, team=team)
     if g.json:
         emit_json(out)
     elif not g.quiet:
-        click.echo(f"roost database: {path} (schema {out['schema']})")
+        click.echo(f"roost database: {out['db']} (schema {out['schema']})")
         if "agents_md" in out:
             click.echo(f"AGENTS.md: {out['agents_md']}")
         if "agent" in out:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..cli import command
-from ..db import locate, migrate, schema_version
+from ..db import schema_version
 from ..text import emit_json
 
 
@@ -17,10 +17,10 @@ def cli(g):
 
     Exit codes: 0 up to date; 75 busy; 78 newer than this roost, or not a
     roost database."""
-    path, how, _ = locate(g.db)
-    applied = migrate(path)
+    out = g.roost().migrate()
+    path, applied = out["db"], out["applied"]
     if g.json:
-        emit_json({"db": path, "applied": applied, "schema": schema_version()})
+        emit_json(out)
     elif not g.quiet:
         if applied:
             click.echo(f"migrated {path} to schema {schema_version()} (applied {', '.join(map(str, applied))})")

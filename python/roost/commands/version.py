@@ -1,14 +1,9 @@
 """roost version."""
 from __future__ import annotations
 
-import sqlite3
-import sys
-
 import click
 
-from .. import __version__
 from ..cli import command
-from ..db import schema_version
 from ..text import emit_json
 
 
@@ -17,11 +12,11 @@ def cli(g):
     """Print roost's version, its schema version, and the SQLite and Python in use.
 
     Exit codes: 0."""
-    info = {"roost": __version__, "schema": schema_version(),
-            "python_sqlite": sqlite3.sqlite_version, "python": sys.version.split()[0]}
+    from ..api import Roost
+    info = Roost.version()
     if g.json:
         emit_json(info)
     else:
-        click.echo(f"roost {__version__} (schema {info['schema']}, Python {info['python']}, "
+        click.echo(f"roost {info['roost']} (schema {info['schema']}, Python {info['python']}, "
                    f"SQLite {info['python_sqlite']})")
     return 0
