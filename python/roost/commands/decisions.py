@@ -19,7 +19,8 @@ def cli(g, since, limit):
 
     JSON: {"decisions": [{"seq", "ts", "agent", "at", "text"}]}
 
-    Exit codes: 0."""
+    Exit codes: 0 ok; 64 bad arguments; 75 busy; 78 the database needs migrating,
+    is newer than this roost, or is not roost's."""
     from ..db import now
     r = g.roost()
     ds = r.decisions(limit=limit, since=since)

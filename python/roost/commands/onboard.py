@@ -17,7 +17,8 @@ def cli(g):
 
     JSON: {"me": {"agent", ...}, "agents": [...], "commands": [{"command", "why"}], ...}
 
-    Exit codes: 0."""
+    Exit codes: 0 ok; 64 bad arguments; 75 busy; 78 the database needs migrating,
+    is newer than this roost, or is not roost's."""
     from ..progress import pos
     from ..text import ago
     cx = g.roost().onboard()

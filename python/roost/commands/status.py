@@ -19,7 +19,8 @@ def cli(g, compact):
     JSON: {"now", "db", "me", "agents", "decisions", "frontier", ...}: one
     key per section, the same data as `roost prime --json`'s "context".
 
-    Exit codes: 0."""
+    Exit codes: 0 ok; 64 bad arguments; 75 busy; 78 the database needs migrating,
+    is newer than this roost, or is not roost's."""
     from ..context import SECTIONS
     r = g.roost()
     cx = r.status()
