@@ -244,6 +244,27 @@ def test_unread_messages_reach_the_context_on_the_next_prompt_exactly_once(db, s
     assert con.execute("SELECT body FROM events WHERE kind = 'msg.recv'").fetchone()[0].startswith('{"ids":[')
 
 
+@pytest.mark.parametrize("side", ["shell", "python"])
+def test_the_prompt_hook_hands_message_text_over_without_any_control_character(db, sandbox, side, api):
+    from hostile import CORPUS
+    roost_ok("--agent", "bob", "whoami")
+    bad = "".join(chr(c) for c in list(range(1, 9)) + [11, 12] + list(range(14, 32)) + list(range(127, 160))
+                  + [0x61C, 0x200E, 0x200F] + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)))
+    bodies = [v for _, v in CORPUS if b"\0" not in v and len(v) < 2000] + [("x" + bad + "y\u2028z").encode()]
+    for body in bodies:
+        roost_ok("--agent", "alice", "send", "--no-recv", "bob", "-", input=body)
+    roost_ok("config", "hook_context_chars", "1000000")
+    if side == "shell":
+        ctx = context_of(json.loads(as_bob("UserPromptSubmit", fixture("claude/UserPromptSubmit.json", sandbox),
+                                           "claude").text))
+    else:
+        out = py_as_bob(api, "UserPromptSubmit", fixture("claude/UserPromptSubmit.json", sandbox), "claude")
+        ctx = context_of(json.loads(out["stdout"]))
+    assert ctx.count("- #") == len(bodies)
+    assert not set(ctx) & set(bad), sorted({hex(ord(c)) for c in set(ctx) & set(bad)})
+    assert "xy z" in ctx
+
+
 def test_a_prompt_with_nothing_new_says_nothing(db, sandbox):
     r = as_bob("UserPromptSubmit", fixture("claude/UserPromptSubmit.json", sandbox), "claude")
     assert r.rc == 0 and r.out == b"", r
