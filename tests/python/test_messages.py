@@ -730,6 +730,14 @@ def test_message_commands_have_help_with_usage_json_and_exit_codes():
         assert r.rc == 0, r
         assert "Usage: roost " + name in r.text and "Exit codes" in r.text and "JSON" in r.text, name
     assert run_roost("ex", "--help").text == run_roost("send", "--help").text
+    assert run_roost("exchange", "--help").text == run_roost("send", "--help").text
+
+
+@pytest.mark.parametrize("alias", ["ex", "exchange"])
+def test_the_send_aliases_send(db, alias):
+    reg("alice", "bob")
+    ok(R("alice", alias, "bob", "via", alias))
+    assert R("bob", "--json", "recv").json()["messages"][0]["body"] == f"via {alias}"
 
 
 def test_docs_describe_every_message_command_with_usage_json_and_exit_codes():
