@@ -292,10 +292,9 @@ WITH RECURSIVE
            max(opt AND (a = '--no-target-directory' OR (a GLOB '-*T*' AND a NOT GLOB '--*'))) AS nt
       FROM pa WHERE p IN ('mv', 'cp') GROUP BY cno
   ),
-  -- DEST (-t DIR, else the last plain argument) and the number of sources.
+  -- DEST: -t DIR, else the last plain argument.
   cpd AS MATERIALIZED (
-    SELECT o.*, coalesce(o.td, l.a) AS d, CASE WHEN o.td IS NULL THEN l.tf ELSE o.ttf END AS dtf,
-           coalesce(l.cnt, 0) - (o.td IS NULL) AS nsrc
+    SELECT o.*, coalesce(o.td, l.a) AS d, CASE WHEN o.td IS NULL THEN l.tf ELSE o.ttf END AS dtf
       FROM cpo o LEFT JOIN pos l ON l.cno = o.cno AND l.m = l.cnt
   ),
   sed_i AS MATERIALIZED (
@@ -308,35 +307,26 @@ WITH RECURSIVE
   ),
   -- git: the subcommand past global options (-C DIR moves the base).
   git0 AS MATERIALIZED (
-    SELECT cno, n, a, tf, pv, opt FROM pa WHERE p = 'git'
+    SELECT cno, n, a, tf, pv, opt,
+           min(CASE WHEN a NOT GLOB '-*' AND coalesce(pv, '') NOT IN ('-C', '-c', '--git-dir', '--work-tree', '--namespace')
+                    THEN n END) OVER (PARTITION BY cno) AS sn
+      FROM pa WHERE p = 'git'
   ),
-  gitsub AS MATERIALIZED (
-    SELECT cno, min(n) AS sn FROM git0
-     WHERE a NOT GLOB '-*' AND coalesce(pv, '') NOT IN ('-C', '-c', '--git-dir', '--work-tree', '--namespace')
-     GROUP BY cno
-  ),
+  -- checkout and restore (not --staged alone): the subcommand, the last
+  -- -C DIR before it, its lone --.
   gitc AS MATERIALIZED (
-    SELECT g.cno, s.sn, (SELECT a FROM git0 x WHERE x.cno = g.cno AND x.n = s.sn) AS sub,
-           (SELECT a FROM git0 x WHERE x.cno = g.cno AND x.n < s.sn AND x.pv = '-C' ORDER BY x.n DESC LIMIT 1) AS cdir
-      FROM (SELECT DISTINCT cno FROM git0) g JOIN gitsub s ON s.cno = g.cno
-  ),
-  gitp AS MATERIALIZED (
-    SELECT c.cno, c.cdir, a.a, a.tf, a.n,
-           (SELECT min(y.n) FROM git0 y WHERE y.cno = c.cno AND y.n > c.sn AND y.a = '--') AS dd,
-           a.opt, a.pv
-      FROM gitc c JOIN git0 a ON a.cno = c.cno AND a.n > c.sn
-     WHERE c.sub = 'checkout'
-        OR (c.sub = 'restore' AND NOT EXISTS (
-              SELECT 1 FROM git0 y WHERE y.cno = c.cno AND y.n > c.sn AND y.opt AND y.a IN ('--staged', '-S'))
-            OR EXISTS (
-              SELECT 1 FROM git0 y WHERE y.cno = c.cno AND y.n > c.sn AND y.opt AND y.a IN ('--worktree', '-W')))
+    SELECT cno, sn, max(CASE WHEN n = sn THEN a END) AS sub,
+           substr(max(CASE WHEN n < sn AND pv = '-C' THEN printf('%09d', n) || a END), 10) AS cdir,
+           min(CASE WHEN n > sn AND a = '--' THEN n END) AS dd
+      FROM git0 WHERE sn IS NOT NULL GROUP BY cno
+    HAVING sub = 'checkout'
+        OR (sub = 'restore' AND (NOT max(n > sn AND opt AND a IN ('--staged', '-S'))
+                                 OR max(n > sn AND opt AND a IN ('--worktree', '-W'))))
   ),
   -- The base folder of each command: the payload's cwd, moved by cd.
   cds AS MATERIALIZED (
-    SELECT p.cno, p.depth, p.p,
-           (SELECT a FROM pos x WHERE x.cno = p.cno AND x.m = 1) AS d,
-           (SELECT tf FROM pos x WHERE x.cno = p.cno AND x.m = 1) AS dtf
-      FROM prog p
+    SELECT p.cno, p.depth, p.p, x.a AS d, x.tf AS dtf
+      FROM prog p LEFT JOIN pos x ON x.cno = p.cno AND x.m = 1
   ),
   ncmd AS MATERIALIZED (SELECT max(cno) AS mx FROM t1),
   bases(cno, base, depth, outer_base, set_depth) AS (
@@ -357,40 +347,40 @@ WITH RECURSIVE
     FROM bases b LEFT JOIN cds c ON c.cno = b.cno LEFT JOIN (SELECT cno, min(depth) AS depth FROM t1 GROUP BY cno) nc ON nc.cno = b.cno + 1, ncmd
     WHERE b.cno < ncmd.mx
   ),
+  -- What is written. Every arm that reads pos adds much to the time it
+  -- takes to compile this statement (far more than the arm's own code),
+  -- so the programs that take their targets from plain arguments share
+  -- one arm: r = 1 the argument itself (tee, touch, truncate, shred,
+  -- dd of=, sed -i; rm and mv's sources as folders); for cp and mv, r = 2
+  -- DEST/basename(SRC) for each source (a folder when SRC may be one) and
+  -- r = 3 DEST itself, when the command line does not make it a folder
+  -- (-t, a trailing '/', two or more sources): one SRC lands there as it
+  -- is when DEST is a file or does not exist (all of it when a tree).
   found(cno, kind, path, tf, base) AS (
     SELECT cno, 'file', path, tf, NULL FROM redir
     UNION ALL
-    SELECT cno, 'file', a, tf, NULL FROM pos WHERE p IN ('tee', 'touch', 'truncate', 'shred')
+    SELECT x.cno,
+           CASE WHEN r = 1 THEN CASE WHEN x.p IN ('rm', 'unlink', 'rmdir', 'mv') THEN 'dir' ELSE 'file' END
+                WHEN c.tree THEN 'dir' ELSE 'file' END,
+           CASE r WHEN 1 THEN CASE WHEN x.p = 'dd' THEN substr(x.a, 4) ELSE x.a END
+                  WHEN 2 THEN c.d || '/' || substr(x.a, length(rtrim(rtrim(x.a, '/'), replace(rtrim(x.a, '/'), '/', ''))) + 1)
+                  ELSE x.a END,
+           CASE r WHEN 2 THEN x.tf | c.dtf ELSE x.tf END, NULL
+      FROM pos x LEFT JOIN cpd c ON c.cno = x.cno LEFT JOIN sed_i s ON s.cno = x.cno,
+           (SELECT 1 AS r UNION ALL SELECT 2 UNION ALL SELECT 3)
+     WHERE CASE r
+       WHEN 1 THEN x.p IN ('tee', 'touch', 'truncate', 'shred', 'rm', 'unlink', 'rmdir')
+                OR (x.p = 'dd' AND x.a GLOB 'of=?*')
+                OR (x.p = 'sed' AND s.inplace AND (s.has_e OR x.m > 1))
+                OR (x.p = 'mv' AND (c.td IS NOT NULL OR x.m < x.cnt))
+       WHEN 2 THEN NOT c.nt AND (c.td IS NOT NULL OR x.m < x.cnt)
+       ELSE c.p IS NOT NULL AND x.m = x.cnt AND c.td IS NULL AND (x.cnt = 2 OR (c.nt AND x.cnt >= 2)) AND (c.nt OR x.a NOT GLOB '*/') END
     UNION ALL
-    SELECT cno, 'dir', a, tf, NULL FROM pos WHERE p IN ('rm', 'unlink', 'rmdir')
-    UNION ALL
-    -- mv removes its sources
-    SELECT pos.cno, 'dir', a, tf, NULL FROM pos JOIN cpd c ON c.cno = pos.cno
-     WHERE pos.p = 'mv' AND (c.td IS NOT NULL OR m < cnt)
-    UNION ALL
-    -- what lands in the folder DEST: DEST/basename(SRC) (a folder when SRC
-    -- may be one), not the rest of DEST
-    SELECT pos.cno, CASE WHEN c.tree THEN 'dir' ELSE 'file' END,
-           c.d || '/' || substr(pos.a, length(rtrim(rtrim(pos.a, '/'), replace(rtrim(pos.a, '/'), '/', ''))) + 1),
-           pos.tf | c.dtf, NULL
-      FROM pos JOIN cpd c ON c.cno = pos.cno
-     WHERE NOT c.nt AND (c.td IS NOT NULL OR m < cnt)
-    UNION ALL
-    -- DEST itself, when the command line does not make it a folder (-t,
-    -- a trailing '/', two or more sources): one SRC lands there as it is
-    -- when DEST is a file or does not exist (all of it when it is a tree)
-    SELECT cno, CASE WHEN tree THEN 'dir' ELSE 'file' END, d, dtf, NULL FROM cpd
-     WHERE td IS NULL AND (nsrc = 1 OR (nt AND nsrc >= 1)) AND (nt OR d NOT GLOB '*/')
-    UNION ALL
-    SELECT pos.cno, 'file', a, tf, NULL FROM pos JOIN sed_i s ON s.cno = pos.cno
-     WHERE pos.p = 'sed' AND s.inplace AND (s.has_e OR m > 1)
-    UNION ALL
-    SELECT cno, 'file', substr(a, 4), tf, NULL FROM pos WHERE p = 'dd' AND a GLOB 'of=?*'
-    UNION ALL
-    SELECT cno, 'dir', a, tf, cdir FROM gitp
-     WHERE a != '--' AND ((dd IS NOT NULL AND n > dd)
-           OR (dd IS NULL AND NOT opt AND coalesce(pv, '') NOT IN ('-s', '--source')
-               AND (SELECT sub FROM gitc WHERE gitc.cno = gitp.cno) = 'restore'))
+    -- git checkout -- PATHS, git restore PATHS
+    SELECT a.cno, 'dir', a.a, a.tf, c.cdir
+      FROM gitc c JOIN git0 a ON a.cno = c.cno AND a.n > c.sn
+     WHERE a.a != '--' AND ((c.dd IS NOT NULL AND a.n > c.dd)
+           OR (c.dd IS NULL AND c.sub = 'restore' AND NOT a.opt AND coalesce(a.pv, '') NOT IN ('-s', '--source')))
   )
 SELECT f.kind,
        CASE WHEN f.base IS NULL THEN b.base
