@@ -271,6 +271,14 @@ def test_a_long_here_document_is_skipped_not_parsed(db, sandbox):
     assert time.monotonic() - t0 < 2
 
 
+def test_a_long_command_of_many_copies_is_read_without_a_join_per_argument(db, sandbox):
+    cmd = "; ".join(f"echo 'x y' > f{i}.txt && cp a{i} d/" for i in range(1500))
+    t0 = time.monotonic()
+    got = targets(bash(cmd, sandbox))
+    assert ("file", "d/a1499") in got and ("file", "f0.txt") in got and len(got) == 3000
+    assert time.monotonic() - t0 < 3
+
+
 # -- the payload corpus: never crash, never deny wrongly -----------------------------------
 
 MALFORMED = [

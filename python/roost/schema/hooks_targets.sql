@@ -279,31 +279,32 @@ WITH RECURSIVE
            count(*) OVER (PARTITION BY cno) AS cnt
       FROM pa WHERE a != '--' AND NOT opt AND NOT val
   ),
-  -- mv and cp: the folder of -t DIR (--target-directory=DIR), whether
-  -- what they put there may be a folder (mv, cp -r/-R/-a), -T (DEST is
-  -- the target itself, never a folder to put things in).
-  cpo AS MATERIALIZED (
+  -- What each command's options say (one row for every command with
+  -- arguments): for mv and cp, the folder of -t DIR (--target-directory=
+  -- DIR), whether what they put there may be a folder (mv, cp -r/-R/-a),
+  -- -T (DEST is the target itself, never a folder to put things in); for
+  -- sed, -i and whether the script comes from -e or -f.
+  opts AS MATERIALIZED (
     SELECT cno, p,
-           max(CASE WHEN val AND (pv = '--target-directory' OR (pv GLOB '-*t' AND pv NOT GLOB '--*')) THEN a
+           max(CASE WHEN p NOT IN ('mv', 'cp') THEN NULL
+                    WHEN val AND (pv = '--target-directory' OR (pv GLOB '-*t' AND pv NOT GLOB '--*')) THEN a
                     WHEN opt AND a GLOB '--target-directory=*' THEN substr(a, 20) END) AS td,
-           max(CASE WHEN (val AND (pv = '--target-directory' OR (pv GLOB '-*t' AND pv NOT GLOB '--*')))
+           max(CASE WHEN p NOT IN ('mv', 'cp') THEN NULL
+                    WHEN (val AND (pv = '--target-directory' OR (pv GLOB '-*t' AND pv NOT GLOB '--*')))
                          OR (opt AND a GLOB '--target-directory=*') THEN tf END) AS ttf,
-           p = 'mv' OR max(opt AND (a IN ('--recursive', '--archive') OR (a GLOB '-*[rRa]*' AND a NOT GLOB '--*'))) AS tree,
-           max(opt AND (a = '--no-target-directory' OR (a GLOB '-*T*' AND a NOT GLOB '--*'))) AS nt
-      FROM pa WHERE p IN ('mv', 'cp') GROUP BY cno
-  ),
-  -- DEST: -t DIR, else the last plain argument.
-  cpd AS MATERIALIZED (
-    SELECT o.*, coalesce(o.td, l.a) AS d, CASE WHEN o.td IS NULL THEN l.tf ELSE o.ttf END AS dtf
-      FROM cpo o LEFT JOIN pos l ON l.cno = o.cno AND l.m = l.cnt
-  ),
-  sed_i AS MATERIALIZED (
-    SELECT cno, max(a GLOB '-i*' OR a GLOB '--in-place*'
+           p = 'mv' OR max(p = 'cp' AND opt AND (a IN ('--recursive', '--archive') OR (a GLOB '-*[rRa]*' AND a NOT GLOB '--*'))) AS tree,
+           max(p IN ('mv', 'cp') AND opt AND (a = '--no-target-directory' OR (a GLOB '-*T*' AND a NOT GLOB '--*'))) AS nt,
+           max(p = 'sed' AND opt AND (a GLOB '-i*' OR a GLOB '--in-place*'
                     OR (a GLOB '-[nrEsuz]*' AND a NOT GLOB '--*'
-                        AND instr(a, 'i') > 0 AND substr(a, 2, instr(a, 'i') - 2) NOT GLOB '*[^nrEsuz]*')) AS inplace,
-                max(a IN ('-e', '-f', '--expression', '--file') OR a GLOB '--expression=*' OR a GLOB '--file=*'
-                    OR (a GLOB '-[nrEsuz]*e' AND a NOT GLOB '--*')) AS has_e
-      FROM pa WHERE p = 'sed' AND opt GROUP BY cno
+                        AND instr(a, 'i') > 0 AND substr(a, 2, instr(a, 'i') - 2) NOT GLOB '*[^nrEsuz]*'))) AS inplace,
+           max(p = 'sed' AND opt AND (a IN ('-e', '-f', '--expression', '--file') OR a GLOB '--expression=*' OR a GLOB '--file=*'
+                    OR (a GLOB '-[nrEsuz]*e' AND a NOT GLOB '--*'))) AS has_e
+      FROM pa GROUP BY cno
+  ),
+  -- ... and mv's or cp's DEST: -t DIR, else the last plain argument.
+  cmd AS MATERIALIZED (
+    SELECT o.*, coalesce(o.td, l.a) AS d, CASE WHEN o.td IS NULL THEN l.tf ELSE o.ttf END AS dtf
+      FROM opts o LEFT JOIN pos l ON l.cno = o.cno AND l.m = l.cnt
   ),
   -- git: the subcommand past global options (-C DIR moves the base).
   git0 AS MATERIALIZED (
@@ -356,6 +357,8 @@ WITH RECURSIVE
   -- r = 3 DEST itself, when the command line does not make it a folder
   -- (-t, a trailing '/', two or more sources): one SRC lands there as it
   -- is when DEST is a file or does not exist (all of it when a tree).
+  -- (CROSS JOIN keeps cmd outside: the planner would scan it once per
+  -- argument, which costs seconds on a 64 KB command.)
   found(cno, kind, path, tf, base) AS (
     SELECT cno, 'file', path, tf, NULL FROM redir
     UNION ALL
@@ -366,15 +369,15 @@ WITH RECURSIVE
                   WHEN 2 THEN c.d || '/' || substr(x.a, length(rtrim(rtrim(x.a, '/'), replace(rtrim(x.a, '/'), '/', ''))) + 1)
                   ELSE x.a END,
            CASE r WHEN 2 THEN x.tf | c.dtf ELSE x.tf END, NULL
-      FROM pos x LEFT JOIN cpd c ON c.cno = x.cno LEFT JOIN sed_i s ON s.cno = x.cno,
-           (SELECT 1 AS r UNION ALL SELECT 2 UNION ALL SELECT 3)
+      FROM cmd c CROSS JOIN pos x ON x.cno = c.cno CROSS JOIN (SELECT 1 AS r UNION ALL SELECT 2 UNION ALL SELECT 3)
      WHERE CASE r
        WHEN 1 THEN x.p IN ('tee', 'touch', 'truncate', 'shred', 'rm', 'unlink', 'rmdir')
                 OR (x.p = 'dd' AND x.a GLOB 'of=?*')
-                OR (x.p = 'sed' AND s.inplace AND (s.has_e OR x.m > 1))
+                OR (x.p = 'sed' AND c.inplace AND (c.has_e OR x.m > 1))
                 OR (x.p = 'mv' AND (c.td IS NOT NULL OR x.m < x.cnt))
-       WHEN 2 THEN NOT c.nt AND (c.td IS NOT NULL OR x.m < x.cnt)
-       ELSE c.p IS NOT NULL AND x.m = x.cnt AND c.td IS NULL AND (x.cnt = 2 OR (c.nt AND x.cnt >= 2)) AND (c.nt OR x.a NOT GLOB '*/') END
+       ELSE x.p IN ('mv', 'cp') AND CASE r
+         WHEN 2 THEN NOT c.nt AND (c.td IS NOT NULL OR x.m < x.cnt)
+         ELSE x.m = x.cnt AND c.td IS NULL AND (x.cnt = 2 OR (c.nt AND x.cnt >= 2)) AND (c.nt OR x.a NOT GLOB '*/') END END
     UNION ALL
     -- git checkout -- PATHS, git restore PATHS
     SELECT a.cno, 'dir', a.a, a.tf, c.cdir
