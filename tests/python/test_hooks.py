@@ -155,6 +155,20 @@ SHELL_CASES = [
     ("for rm in a b; do :; done", []),
     ("case rm in rm) :;; esac", []),
     ("X=1 then rm y", []),
+    # the script of bash -c '...', sh -c "...", eval '...': commands of its own, in ( )
+    ("bash -c 'touch x'", [("file", "x")]),
+    ('sh -c "rm -rf build"', [("dir", "build/")]),
+    ("bash -c 'cd sub && touch a'; touch b", [("file", "b"), ("file", "sub/a")]),
+    ("sudo sh -c 'echo x > /tmp/y; echo z > in.txt'", [("file", "in.txt")]),
+    ("if true; then eval 'mv a b/'; fi", [("dir", "a/"), ("dir", "b/a/")]),
+    ("""bash -lc 'echo "a > b" > out'""", [("file", "out")]),
+    (r'sh -c "echo \"a > b\" > out2"', [("file", "out2")]),
+    (r"""sh -c "printf '%s\\n' a > o3; echo x > '$F'; echo y > \"\$G\"" """, [("file", "o3")]),
+    ("bash -c 'true' rm x > log; /bin/bash -o pipefail -c 'rm z'", [("dir", "z/"), ("file", "log")]),
+    (r"bash -c 'echo x\' > o7", [("file", "o7")]),
+    # ... and only there: a script's words after an inner backslash escape are unknown
+    (r'sh -c "echo \\\"x > y\\\""', []),
+    ("echo bash -c 'touch no'; git commit -m 'rm x'; ssh host 'rm y'", []),
     ("apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: src/m.py\n@@\n-a\n+b\n*** End Patch\nEOF",
      [("file", "src/m.py")]),
 ]
@@ -179,8 +193,12 @@ def test_shell_write_targets_are_found_the_same_by_the_shell_and_python(db, sand
     # a folder target on a leased file is worded as the file
     ("foo.txt", "rm foo.txt", "'foo.txt' is held by alice (active"),
     ("foo.txt", "if true; then git restore foo.txt; fi", "'foo.txt' is held by alice (active"),
+    # a write in the script of bash -c
+    ("foo.txt", "bash -c 'cd sub; true' && bash -c 'true; rm foo.txt'", "'foo.txt' is held by alice (active"),
+    ("sub/foo.txt", "bash -c 'cd sub; truncate -s0 foo.txt'", "'sub/foo.txt' is held by alice (active"),
+    ("foo.txt", "bash -c 'cd sub; rm foo.txt'", None),
 ])
-def test_copying_into_a_folder_is_checked_against_what_lands_there_only(db, sandbox, api, lease, cmd, why):
+def test_a_shell_command_is_checked_against_what_it_really_writes(db, sandbox, api, lease, cmd, why):
     assert run_roost("--agent", "alice", "lock", lease).rc == 0
     assert run_roost("--agent", "bob", "whoami").rc == 0
     r = hook("PreToolUse", "--vendor", "claude", input=bash(cmd, sandbox), env={"ROOST_AGENT": "bob"})

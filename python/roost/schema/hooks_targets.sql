@@ -19,7 +19,8 @@
 -- paths (`git -C DIR` for that command only). Programs run through sudo,
 -- env, command, exec, eval, nohup, time, nice, timeout, or after the
 -- reserved words that open a command in a compound one (then, do, !, {,
--- ...), are seen through.
+-- ...), are seen through, and so is the quoted script of bash -c, sh -c,
+-- eval (read in place by the tokenizer, as if in parentheses).
 -- apply_patch (Codex): the files named in the patch text, wherever it
 -- comes from (the apply_patch tool, or a shell command feeding a patch).
 INSERT INTO hook_raw(kind, base, path)
@@ -69,14 +70,63 @@ WITH RECURSIVE
   -- delimiter waiting for the end of the line. Two kinds of step take
   -- turns: ph 0 rows read the bytes c, c2 at i; ph 1 rows make the move,
   -- emitting at most one token (tok, tkind 'w' word, 'fd' an fd number
-  -- before a redirection, 'op'), with its flags tf.
-  tk(k, ph, i, q, w, wf, op, lastop, hd, tok, tkind, tf, c, c2) AS (
-    SELECT 0, 1, 1, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL
+  -- before a redirection, 'op'), with its flags tf (wf's, and 4, 8 below).
+  -- Scripts: the quoted script of `bash -c '...'`, `sh -c "..."` or
+  -- `eval '...'` is read in place as commands of their own, between an
+  -- emitted ( and ) (tf 4), so that a cd in it stays in it; the words
+  -- after it are its arguments (tf 8: no command). nq: 0 no script, 1 in
+  -- a '' script (its bytes are the script, up to the next '), 2 in a ""
+  -- script, where \" \$ \` are the outer shell's (e = 1 marks the byte
+  -- after such a \) and $ ` expand even inside the script's own '', 3
+  -- the same after a \\ (a backslash for the inner shell, not followed
+  -- here: every later word of the script is unknown). cs finds scripts:
+  -- 0 at a command's start (past reserved words, wrappers, assignments,
+  -- options), 1 past bash, sh, zsh, dash or ksh, 2 past their -c (or
+  -- past eval), 3 past any other program or an unquoted script, 4 past
+  -- a script's end, 5 at the value of bash -o.
+  tk(k, ph, i, q, w, wf, op, lastop, hd, nq, cs, e, tok, tkind, tf, m, c, c2) AS (
+    SELECT 0, 1, 1, 0, NULL, 0, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, NULL, NULL
     UNION ALL
     SELECT k + 1, 0, i, q, w, wf, op,
            CASE WHEN tkind = 'op' THEN tok WHEN tkind IS NOT NULL AND NOT (lastop = '<<' AND tok = '-')
                 THEN NULL ELSE lastop END,
-           hd, NULL, NULL, 0,
+           hd, nq,
+           CASE
+             WHEN tkind IS NULL OR tkind = 'fd' THEN cs
+             WHEN tkind = 'op' THEN CASE WHEN tf = 4 THEN 4
+                                         WHEN tok IN (';', '&', '&&', '||', '|', '|&', char(10), '(', ')', ';;') THEN 0
+                                         ELSE cs END
+             WHEN lastop IN ('>', '>>', '>|', '&>', '&>>', '<>', '>&', '<', '<<', '<&', '<<<') THEN cs
+             WHEN cs = 0 THEN CASE
+               WHEN tok GLOB '[A-Za-z_]*=*' THEN 0
+               WHEN tf != 0 THEN 3
+               WHEN substr(tok, length(rtrim(tok, replace(tok, '/', ''))) + 1) IN ('bash', 'sh', 'zsh', 'dash', 'ksh') THEN 1
+               WHEN tok = 'eval' THEN 2
+               WHEN tok IN ('if', 'then', 'elif', 'else', 'while', 'until', 'do', '!', '{', 'time', 'sudo', 'env',
+                            'command', 'builtin', 'exec', 'nohup', 'nice', 'stdbuf', 'doas', 'timeout')
+                    OR tok GLOB '-*' OR tok GLOB '[0-9]*' THEN 0
+               ELSE 3 END
+             WHEN cs = 1 THEN CASE WHEN tok IN ('-o', '+o', '-O', '+O') THEN 5
+                                   WHEN tok GLOB '-*c*' AND tok NOT GLOB '--*' THEN 2
+                                   WHEN tok GLOB '[-+]*' THEN 1 ELSE 3 END
+             WHEN cs = 5 THEN 1
+             WHEN cs = 2 AND tok NOT GLOB '-*' THEN 3
+             ELSE cs END,
+           e, NULL, NULL, 0,
+           -- m: a script's step, if any (the bytes are read once more, only
+           -- where one may be): 1 its end, 2 a \ of the outer "", 3 a quote
+           -- that starts one if cs (as updated here) is 2
+           CASE WHEN nq = 0 AND NOT (q = 0 AND w IS NULL AND op IS NULL
+                                     AND (cs = 2 OR (cs = 1 AND tkind = 'w') OR tok = 'eval')) THEN 0 ELSE (
+             SELECT CASE
+                 WHEN nq = 0 THEN CASE WHEN x IN ('''', '"') THEN 3 ELSE 0 END
+                 WHEN nq = 1 THEN x = '''' OR (x = '\' AND y = '''')
+                 WHEN e = 1 THEN 0
+                 WHEN x = '"' THEN 1
+                 WHEN x = '\' AND y IN ('"', '$', '`', '\', char(10)) THEN 2
+                 ELSE 0 END
+               FROM (SELECT CAST(substr((SELECT b FROM hook_chunk WHERE j = (i - 1) / 256), (i - 1) % 256 + 1, 1) AS TEXT) AS x,
+                            CAST(substr((SELECT b FROM hook_chunk WHERE j = i / 256), i % 256 + 1, 1) AS TEXT) AS y)) END,
            CAST(substr((SELECT b FROM hook_chunk WHERE j = (i - 1) / 256), (i - 1) % 256 + 1, 1) AS TEXT),
            CAST(substr((SELECT b FROM hook_chunk WHERE j = i / 256), i % 256 + 1, 1) AS TEXT)
       FROM tk, src WHERE tk.ph = 1 AND tk.i <= src.n + 1
@@ -88,6 +138,9 @@ WITH RECURSIVE
             coalesce(nullif(instr(substr((SELECT CAST(cmd AS BLOB) FROM hook), i - 1), CAST(char(10) || hd || char(10) AS BLOB)), 0)
                      + i + length(CAST(hd AS BLOB)), src.n + 2)
           WHEN i > src.n THEN src.n + 2
+          -- a script's end: what is pending first, then the ) (past \' too)
+          WHEN m = 1 THEN CASE WHEN w IS NOT NULL OR op IS NOT NULL THEN i WHEN c = '\' THEN i + 2 ELSE i + 1 END
+          WHEN m = 2 THEN CASE WHEN c2 IN ('"', '$', '`') THEN i + 1 ELSE i + 2 END
           WHEN q = 0 AND c = '\' THEN i + 2
           WHEN q = 2 AND c = '\' AND c2 IN ('$', '`', '"', '\', char(10)) THEN i + 2
           WHEN q = 3 AND c = char(10) THEN i
@@ -95,6 +148,8 @@ WITH RECURSIVE
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN q
           WHEN i > src.n THEN q
+          WHEN m = 1 THEN CASE WHEN w IS NOT NULL OR op IS NOT NULL THEN q ELSE 0 END
+          WHEN m = 2 OR (m = 3 AND cs = 2) THEN q
           WHEN q = 0 AND c = '#' AND w IS NULL THEN 3
           WHEN q = 3 THEN CASE WHEN c = char(10) THEN 0 ELSE 3 END
           WHEN q = 0 AND c = '''' THEN 1
@@ -106,6 +161,8 @@ WITH RECURSIVE
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN NULL
           WHEN i > src.n THEN NULL
+          WHEN m = 1 OR (m = 3 AND cs = 2) THEN NULL
+          WHEN m = 2 THEN CASE WHEN c2 = '\' AND q != 3 THEN coalesce(w, '') || c2 ELSE w END
           WHEN q = 3 THEN NULL
           WHEN length(w) > 1024 AND NOT (q = 0 AND (c IN (' ', char(9), '''', '"') OR c IN (';', '&', '|', '<', '>', '(', ')', char(10)))) THEN w
           WHEN q = 1 THEN CASE WHEN c = '''' THEN w ELSE w || c END
@@ -119,9 +176,11 @@ WITH RECURSIVE
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN 0
           WHEN i > src.n THEN 0
+          WHEN m = 1 OR (m = 3 AND cs = 2) THEN 0
+          WHEN m = 2 THEN wf
           WHEN q = 3 THEN 0
           WHEN length(w) > 1024 AND NOT (q = 0 AND (c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10)))) THEN wf | 1
-          WHEN q = 1 THEN wf
+          WHEN q = 1 THEN wf | (nq > 1 AND e = 0 AND c IN ('$', '`'))
           WHEN q = 2 THEN wf | (c IN ('$', '`'))
           WHEN c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10)) THEN 0
           WHEN c = '#' AND w IS NULL THEN 0
@@ -131,7 +190,8 @@ WITH RECURSIVE
         -- the operator
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN NULL
-          WHEN i > src.n THEN NULL
+          WHEN i > src.n OR m = 1 THEN NULL
+          WHEN m = 2 THEN op
           WHEN q != 0 THEN NULL
           WHEN c IN (';', '&', '|', '<', '>', '(', ')', char(10)) THEN
             CASE WHEN op IS NOT NULL AND op || c IN ('&&', '||', '>>', '>&', '&>', '>|', '<<', '<&', '<>', '&>>', ';;', '|&', '<<<')
@@ -145,10 +205,21 @@ WITH RECURSIVE
                AND (c IN (' ', char(9), ';', '&', '|', '<', '>', '(', ')', char(10)) OR i > src.n)
             THEN CASE WHEN w GLOB '-?*' THEN substr(w, 2) ELSE w END
           ELSE hd END,
+        -- the script being read
+        CASE
+          WHEN op = char(10) AND hd IS NOT NULL THEN nq
+          WHEN m = 1 THEN CASE WHEN w IS NOT NULL OR op IS NOT NULL THEN nq ELSE 0 END
+          WHEN m = 2 THEN CASE WHEN c2 = '\' AND q IN (0, 2) THEN 3 ELSE nq END
+          WHEN (m = 3 AND cs = 2) THEN CASE c WHEN '''' THEN 1 ELSE 2 END
+          ELSE nq END,
+        cs,
+        CASE WHEN op = char(10) AND hd IS NOT NULL THEN 0 WHEN m = 2 AND c2 IN ('"', '$', '`') THEN 1 ELSE 0 END,
         -- the token this step emits
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN op
-          WHEN q != 0 THEN NULL
+          WHEN m = 1 THEN coalesce(w, op, ')')
+          WHEN (m = 3 AND cs = 2) THEN '('
+          WHEN q != 0 OR m = 2 THEN NULL
           WHEN i > src.n THEN coalesce(w, op)
           WHEN w IS NOT NULL AND (c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10))) THEN w
           WHEN op IS NOT NULL AND NOT (c IN (';', '&', '|', '<', '>', '(', ')', char(10))
@@ -157,7 +228,9 @@ WITH RECURSIVE
           END,
         CASE
           WHEN op = char(10) AND hd IS NOT NULL THEN 'op'
-          WHEN q != 0 THEN NULL
+          WHEN m = 1 THEN CASE WHEN w IS NOT NULL THEN 'w' ELSE 'op' END
+          WHEN (m = 3 AND cs = 2) THEN 'op'
+          WHEN q != 0 OR m = 2 THEN NULL
           WHEN i > src.n THEN CASE WHEN w IS NOT NULL THEN 'w' WHEN op IS NOT NULL THEN 'op' END
           WHEN w IS NOT NULL AND c IN ('<', '>') AND w NOT GLOB '*[^0-9]*' AND wf = 0 THEN 'fd'
           WHEN w IS NOT NULL AND (c IN (' ', char(9)) OR c IN (';', '&', '|', '<', '>', '(', ')', char(10))) THEN 'w'
@@ -165,8 +238,11 @@ WITH RECURSIVE
                                        AND op || c IN ('&&', '||', '>>', '>&', '&>', '>|', '<<', '<&', '<>', '&>>', ';;', '|&', '<<<'))
             THEN 'op'
           END,
-        CASE WHEN i > src.n OR (w IS NOT NULL AND q = 0) THEN wf ELSE 0 END,
-        NULL, NULL
+        CASE
+          WHEN m = 1 THEN CASE WHEN w IS NOT NULL THEN wf | (nq = 3) | (c = '\') WHEN op IS NULL THEN 4 ELSE 0 END
+          WHEN i > src.n OR (w IS NOT NULL AND q = 0) THEN wf | (nq = 3) | CASE WHEN cs = 4 THEN 8 ELSE 0 END
+          ELSE 0 END,
+        0, NULL, NULL
       FROM tk, src WHERE tk.ph = 0 AND tk.i <= src.n + 1 AND tk.k < 131072
   )
 SELECT k, tok, tkind, tf FROM tk WHERE ph = 1 AND tok IS NOT NULL
@@ -204,7 +280,8 @@ WITH RECURSIVE
   args AS MATERIALIZED (
     SELECT cno, depth, tok AS a, tf, row_number() OVER (PARTITION BY cno ORDER BY k) AS j
       FROM t1
-     WHERE tkind = 'w' AND NOT coalesce(prevk = 'op' AND prev IN ('>', '>>', '>|', '&>', '&>>', '<>', '>&', '<', '<<', '<&', '<<<'), 0)
+     WHERE tkind = 'w' AND (tf & 8) = 0
+       AND NOT coalesce(prevk = 'op' AND prev IN ('>', '>>', '>|', '&>', '&>>', '<>', '>&', '<', '<<', '<&', '<<<'), 0)
   ),
   -- Where each command's program word is: past reserved words (then, do,
   -- !, { ..., as the first words only; for, case and select stay the
