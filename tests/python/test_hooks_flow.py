@@ -142,6 +142,10 @@ def test_a_holder_whose_process_died_unrecorded_denies_nothing(db, sandbox):
     ("src/a.py", "mv src/a.py src/b.py"),
     ("src/a.py", "cd src && git checkout -- a.py"),
     ("src/a.py", "rm src/*.py"),
+    ("src/a.py", "bash -c 'rm src/a.py'"),
+    ("src/a.py", 'sh -c "touch src/a.py"'),
+    ("src/a.py", "eval 'mv x src/a.py'"),
+    ("src/a.py", "for f in 1; do sed -i s/a/b/ src/a.py; done"),
 ])
 def test_folder_glob_and_shell_forms_of_a_conflict_are_denied(db, sandbox, lease, cmd):
     (sandbox / "src" / "deep").mkdir(parents=True)

@@ -60,8 +60,9 @@ UPDATE hook_gate SET full = (
                OR c GLOB '* unlink *' OR c GLOB '* shred *' OR c GLOB '* touch *' OR c GLOB '* truncate *'
                OR c GLOB '* of=*' OR (c GLOB '* git *' AND (c GLOB '* checkout *' OR c GLOB '* restore *'))
                OR c GLOB '*Begin Patch*'
-          FROM (SELECT ' ' || replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
+          FROM (SELECT ' ' || replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
                          replace(h.cmd, '2>&1', ''), '>/dev/null', ''), '> /dev/null', ''), '>&2', ''),
-                         char(10), ' '), char(9), ' '), ';', ' '), '|', ' '), '&', ' '), '(', ' '), ')', ' ') || ' ' AS c)) END
+                         char(10), ' '), char(9), ' '), ';', ' '), '|', ' '), '&', ' '), '(', ' '), ')', ' '),
+                         '''', ' '), '"', ' ') || ' ' AS c)) END
   FROM hook h)
  WHERE EXISTS (SELECT 1 FROM hook);
