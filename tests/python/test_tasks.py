@@ -614,6 +614,26 @@ def test_task_list_ready_shows_what_claim_would_take_including_ended_claims(db, 
     assert roost("claim", "--json", agent="bob").json()["id"] == ready[0]
 
 
+@pytest.mark.parametrize("side", ["shell", "python"])
+def test_the_task_of_a_holder_whose_process_died_keeps_its_priority(db, roost, api, now, side):
+    import subprocess
+    a = api("x")
+    a.task_add("urgent", priority=10)
+    a.task_add("minor", priority=1)
+    p = subprocess.Popen(["sleep", "60"])
+    api("victim").register(pid=p.pid)
+    assert roost("claim", "T-1", agent="victim").rc == 0
+    p.kill()
+    p.wait()
+    if side == "shell":
+        r = roost("claim", agent="bob")
+        assert r.rc == 0 and r.text == "claimed T-1: urgent (reclaimed from victim, dead)\n", r
+    else:
+        t = api("bob").claim()
+        assert (t["id"], t["reclaimed_from"], t["reclaimed_why"]) == ("T-1", "victim", "dead")
+    assert [e["target"] for e in roost("log", "--json", "--kind", "agent.dead").json()["events"]] == ["victim"]
+
+
 def test_reading_the_board_records_a_holder_whose_process_died(db, roost, api, now):
     import subprocess
     p = subprocess.Popen(["sleep", "60"])

@@ -150,6 +150,7 @@ _roost_claim_script() {
   _roost_s="${_roost_s}INSERT INTO temp.sqlite_parameters VALUES ('@want', $_roost_tid), ('@lease', $_roost_lease), ('@host', $_roost_r);
 $1"
   _roost_task_read tasks_notice.sql
+  _roost_task_read tasks_dead.sql
   _roost_task_read tasks_due.sql
   [ -n "${2:-}" ] && _roost_task_read tasks_act.sql
   _roost_task_read tasks_claim.sql
