@@ -146,6 +146,7 @@ def test_a_holder_whose_process_died_unrecorded_denies_nothing(db, sandbox):
     ("src/a.py", 'sh -c "touch src/a.py"'),
     ("src/a.py", "eval 'mv x src/a.py'"),
     ("src/a.py", "for f in 1; do sed -i s/a/b/ src/a.py; done"),
+    ("src/a.py", "ln -sf ../other src/a.py"),
 ])
 def test_folder_glob_and_shell_forms_of_a_conflict_are_denied(db, sandbox, lease, cmd):
     (sandbox / "src" / "deep").mkdir(parents=True)

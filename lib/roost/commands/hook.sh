@@ -16,8 +16,8 @@
 #   prompt         push unread messages into the context, marking them read
 #   pre-tool       deny a tool call that would write a file another live
 #                  agent holds a lease on (write tools, apply_patch, and
-#                  shell commands: > >> tee sed -i mv cp rm touch truncate
-#                  dd git checkout -- / git restore)
+#                  shell commands: > >> tee sed -i mv cp ln rm touch
+#                  truncate dd git checkout -- / git restore)
 #   post-tool      log which files the agent changed; renew its leases
 #   stop           block the first stop while a message addressed to the
 #                  agent by name is unread (never when a stop hook is

@@ -56,7 +56,7 @@ UPDATE hook_gate SET full = (
                                      AND l.until > @now AND l.holder IS NOT h.me)
     WHEN h.kind = 'patch' THEN 1
     ELSE (SELECT c GLOB '*>*' OR c GLOB '* tee *' OR (c GLOB '* sed *' AND c GLOB '* -*i*')
-               OR c GLOB '* mv *' OR c GLOB '* cp *' OR c GLOB '* rm *' OR c GLOB '*/rm *' OR c GLOB '* rmdir *'
+               OR c GLOB '* mv *' OR c GLOB '* cp *' OR c GLOB '* ln *' OR c GLOB '* rm *' OR c GLOB '*/rm *' OR c GLOB '* rmdir *'
                OR c GLOB '* unlink *' OR c GLOB '* shred *' OR c GLOB '* touch *' OR c GLOB '* truncate *'
                OR c GLOB '* of=*' OR (c GLOB '* git *' AND (c GLOB '* checkout *' OR c GLOB '* restore *'))
                OR c GLOB '*Begin Patch*'

@@ -344,6 +344,7 @@ WITH RECURSIVE
               WHEN 'touch' THEN pv IN ('-d', '-t', '-r', '--date', '--reference')
               WHEN 'mv' THEN pv IN ('-t', '-S', '--target-directory', '--suffix') OR (pv GLOB '-*[tS]' AND pv NOT GLOB '--*')
               WHEN 'cp' THEN pv IN ('-t', '-S', '--target-directory', '--suffix') OR (pv GLOB '-*[tS]' AND pv NOT GLOB '--*')
+              WHEN 'ln' THEN pv IN ('-t', '-S', '--target-directory', '--suffix') OR (pv GLOB '-*[tS]' AND pv NOT GLOB '--*')
               WHEN 'sed' THEN pv IN ('-e', '-f', '-l', '--expression', '--file', '--line-length')
                               OR (pv GLOB '-[nrEsuz]*[ef]' AND pv NOT GLOB '*i*')
               WHEN 'tee' THEN 0
@@ -363,14 +364,14 @@ WITH RECURSIVE
   -- sed, -i and whether the script comes from -e or -f.
   opts AS MATERIALIZED (
     SELECT cno, p,
-           max(CASE WHEN p NOT IN ('mv', 'cp') THEN NULL
+           max(CASE WHEN p NOT IN ('mv', 'cp', 'ln') THEN NULL
                     WHEN val AND (pv = '--target-directory' OR (pv GLOB '-*t' AND pv NOT GLOB '--*')) THEN a
                     WHEN opt AND a GLOB '--target-directory=*' THEN substr(a, 20) END) AS td,
-           max(CASE WHEN p NOT IN ('mv', 'cp') THEN NULL
+           max(CASE WHEN p NOT IN ('mv', 'cp', 'ln') THEN NULL
                     WHEN (val AND (pv = '--target-directory' OR (pv GLOB '-*t' AND pv NOT GLOB '--*')))
                          OR (opt AND a GLOB '--target-directory=*') THEN tf END) AS ttf,
            p = 'mv' OR max(p = 'cp' AND opt AND (a IN ('--recursive', '--archive') OR (a GLOB '-*[rRa]*' AND a NOT GLOB '--*'))) AS tree,
-           max(p IN ('mv', 'cp') AND opt AND (a = '--no-target-directory' OR (a GLOB '-*T*' AND a NOT GLOB '--*'))) AS nt,
+           max(p IN ('mv', 'cp', 'ln') AND opt AND (a = '--no-target-directory' OR (a GLOB '-*T*' AND a NOT GLOB '--*'))) AS nt,
            max(p = 'sed' AND opt AND (a GLOB '-i*' OR a GLOB '--in-place*'
                     OR (a GLOB '-[nrEsuz]*' AND a NOT GLOB '--*'
                         AND instr(a, 'i') > 0 AND substr(a, 2, instr(a, 'i') - 2) NOT GLOB '*[^nrEsuz]*'))) AS inplace,
@@ -378,7 +379,7 @@ WITH RECURSIVE
                     OR (a GLOB '-[nrEsuz]*e' AND a NOT GLOB '--*'))) AS has_e
       FROM pa GROUP BY cno
   ),
-  -- ... and mv's or cp's DEST: -t DIR, else the last plain argument.
+  -- ... and the DEST of mv, cp or ln: -t DIR, else the last plain argument.
   cmd AS MATERIALIZED (
     SELECT o.*, coalesce(o.td, l.a) AS d, CASE WHEN o.td IS NULL THEN l.tf ELSE o.ttf END AS dtf
       FROM opts o LEFT JOIN pos l ON l.cno = o.cno AND l.m = l.cnt
@@ -429,7 +430,8 @@ WITH RECURSIVE
   -- takes to compile this statement (far more than the arm's own code),
   -- so the programs that take their targets from plain arguments share
   -- one arm: r = 1 the argument itself (tee, touch, truncate, shred,
-  -- dd of=, sed -i; rm and mv's sources as folders); for cp and mv, r = 2
+  -- dd of=, sed -i, ln's lone SRC as ./basename; rm and mv's sources as
+  -- folders); for cp, mv and ln (the link is a file it writes), r = 2
   -- DEST/basename(SRC) for each source (a folder when SRC may be one) and
   -- r = 3 DEST itself, when the command line does not make it a folder
   -- (-t, a trailing '/', two or more sources): one SRC lands there as it
@@ -442,7 +444,10 @@ WITH RECURSIVE
     SELECT x.cno,
            CASE WHEN r = 1 THEN CASE WHEN x.p IN ('rm', 'unlink', 'rmdir', 'mv') THEN 'dir' ELSE 'file' END
                 WHEN c.tree THEN 'dir' ELSE 'file' END,
-           CASE r WHEN 1 THEN CASE WHEN x.p = 'dd' THEN substr(x.a, 4) ELSE x.a END
+           CASE r WHEN 1 THEN CASE WHEN x.p = 'dd' THEN substr(x.a, 4)
+                                   -- ln SRC (one argument): ./basename(SRC)
+                                   WHEN x.p = 'ln' THEN substr(x.a, length(rtrim(rtrim(x.a, '/'), replace(rtrim(x.a, '/'), '/', ''))) + 1)
+                                   ELSE x.a END
                   WHEN 2 THEN c.d || '/' || substr(x.a, length(rtrim(rtrim(x.a, '/'), replace(rtrim(x.a, '/'), '/', ''))) + 1)
                   ELSE x.a END,
            CASE r WHEN 2 THEN x.tf | c.dtf ELSE x.tf END, NULL
@@ -452,7 +457,8 @@ WITH RECURSIVE
                 OR (x.p = 'dd' AND x.a GLOB 'of=?*')
                 OR (x.p = 'sed' AND c.inplace AND (c.has_e OR x.m > 1))
                 OR (x.p = 'mv' AND (c.td IS NOT NULL OR x.m < x.cnt))
-       ELSE x.p IN ('mv', 'cp') AND CASE r
+                OR (x.p = 'ln' AND x.cnt = 1 AND c.td IS NULL)
+       ELSE x.p IN ('mv', 'cp', 'ln') AND CASE r
          WHEN 2 THEN NOT c.nt AND (c.td IS NOT NULL OR x.m < x.cnt)
          ELSE x.m = x.cnt AND c.td IS NULL AND (x.cnt = 2 OR (c.nt AND x.cnt >= 2)) AND (c.nt OR x.a NOT GLOB '*/') END END
     UNION ALL
