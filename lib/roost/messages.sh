@@ -4,7 +4,8 @@
 # only. The SQL they build is mirrored in python/roost/messages.py, and
 # the parity tests hold the two to the same output.
 
-# The record separator (a literal byte): splits send --quiet's output.
+# The record separator (a literal byte): splits send --quiet's output, and
+# marks recv's list of the ids it took.
 _roost_msg_rs=''
 
 # _roost_msg_idarg WHAT VALUE: set _roost_r to a message id given as N or
@@ -92,18 +93,6 @@ _roost_msg_match="CASE t.k WHEN 'id' THEN x.id = t.v
     WHEN 'role' THEN x.role = t.v AND x.id != @me
     ELSE x.team = t.v AND x.id != @me END"
 
-# The planner is told which way to go (INDEXED BY, CROSS JOIN): without
-# statistics it would walk the caller's whole history in the primary key
-# of deliveries, or scan all events, once these hold history.
-# _roost_msg_take WHERE: mark the caller's unread messages matching WHERE
-# (an SQL fragment over deliveries, e.g. "msg = 5", plus ORDER/LIMIT) as
-# read, and keep their ids in temp.got. The receive rule is applied once
-# for all of them: one msg.recv event whose clock passes the largest
-# timestamp received. All inside the command's write transaction, so
-# concurrent readers of one agent can never take the same message.
-# The record separator (a literal byte) that marks recv's list of ids.
-_roost_msg_rs=$(command printf '\036')
-
 # _roost_msg_giveback JSON-IDS: output could not be written: the messages
 # just taken go back to the caller's unread ones (a second sqlite3, on
 # this failure path only), and the error says so.
@@ -122,6 +111,15 @@ _roost_msg_giveback() {
   fi
 }
 
+# The planner is told which way to go (INDEXED BY, CROSS JOIN): without
+# statistics it would walk the caller's whole history in the primary key
+# of deliveries, or scan all events, once these hold history.
+# _roost_msg_take WHERE: mark the caller's unread messages matching WHERE
+# (an SQL fragment over deliveries, e.g. "msg = 5", plus ORDER/LIMIT) as
+# read, and keep their ids in temp.got. The receive rule is applied once
+# for all of them: one msg.recv event whose clock passes the largest
+# timestamp received. All inside the command's write transaction, so
+# concurrent readers of one agent can never take the same message.
 _roost_msg_take() {
   _roost_s="${_roost_s}CREATE TEMP TABLE got(msg INTEGER PRIMARY KEY);
 INSERT INTO got SELECT msg FROM deliveries INDEXED BY deliveries_unread WHERE agent = @me AND read_at IS NULL $1;
