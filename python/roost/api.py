@@ -361,11 +361,7 @@ class CoreMixin:
     @staticmethod
     def version() -> dict[str, Any]:
         """roost's version, its schema version, the SQLite and Python in use."""
-        import sys
-
-        from . import __version__
-        return {"roost": __version__, "schema": dbm.schema_version(),
-                "python_sqlite": sqlite3.sqlite_version, "python": sys.version.split()[0]}
+        return dbm.version_info()
 
     # -- upkeep ---------------------------------------------------------------
 

@@ -218,12 +218,12 @@ def _quiet_stdout() -> None:
         pass
 
 
-# Commands that are not an agent's activity on a board: help, the demo (its
-# own database), the installers, doctor, hook (it records the caller its
-# own way) and watch (global mode changes no one's clock; agent mode takes
-# each message in a transaction of its own).
+# Commands that are not an agent's activity on a board: help and version
+# (no database), the demo (its own database), the installers, doctor, hook
+# (it records the caller its own way) and watch (global mode changes no
+# one's clock; agent mode takes each message in a transaction of its own).
 # (doctor never writes; a Roost's connection would migrate an old file.)
-_NOT_ACTIVITY = {"", "help", "demo", "install", "uninstall", "doctor", "hook", "watch"}
+_NOT_ACTIVITY = {"", "help", "version", "demo", "install", "uninstall", "doctor", "hook", "watch"}
 
 
 def _seen(g: Globals) -> None:
@@ -234,6 +234,10 @@ def _seen(g: Globals) -> None:
     does not exist yet, nor when the caller is unknown; never an error."""
     if g.command in _NOT_ACTIVITY or any(getattr(r, "seen", False) for r in g.made):
         return
+    from .api import SESSION_VARS  # (api is imported already by any command that got here)
+    if not (g.agent and g.command != "log") and not os.environ.get("ROOST_AGENT") \
+            and not any(os.environ.get(v) for v in SESSION_VARS):
+        return  # nobody to record
     from .api import Roost
     try:
         with Roost(g.db, None if g.command == "log" else g.agent,

@@ -147,6 +147,15 @@ def _connection_sql() -> list[str]:
     return _CONNECTION_SQL
 
 
+def version_info() -> dict:
+    """roost's version, its schema version, the SQLite and Python in use."""
+    import sys
+
+    from . import __version__
+    return {"roost": __version__, "schema": schema_version(),
+            "python_sqlite": sqlite3.sqlite_version, "python": sys.version.split()[0]}
+
+
 def _check_sqlite() -> None:
     if sqlite3.sqlite_version_info < MIN_SQLITE:
         raise Unavailable(

@@ -12,8 +12,8 @@ def cli(g):
     """Print roost's version, its schema version, and the SQLite and Python in use.
 
     Exit codes: 0."""
-    from ..api import Roost
-    info = Roost.version()
+    from ..db import version_info  # not the API: its import costs 5 ms, a sixth of this command
+    info = version_info()
     if g.json:
         emit_json(info)
     else:
