@@ -502,9 +502,7 @@ class LeasesMixin:
         lease.expire / lease.unqueue. Nothing depends on running it."""
         c = self.conn
         with self.tx() as now:
-            dead = [r["id"] for r in c.execute(
-                "SELECT id FROM agent_state WHERE pid IS NOT NULL AND state != 'gone' ORDER BY id").fetchall()
-                if self.mark_dead(r["id"], now)]
+            dead = self.reap(now)
             gone = c.execute(
                 "SELECT l.id, l.key, l.kind, l.holder, l.since, l.until, l.reason, l.ts, "
                 "CASE WHEN l.until <= ? THEN 'expired' WHEN s.dead THEN 'its holder''s process died' "

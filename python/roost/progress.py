@@ -67,19 +67,13 @@ class ProgressMixin:
     def _frontier(self, now: int, epoch: int | None, round: int | None,
                   strict: bool) -> dict[str, Any]:
         """The frontier, inside a transaction (dead pids get recorded)."""
-        from . import proc
         c = self.conn
         me = self._resolve()
+        # A live agent whose process is provably dead stops blocking now,
+        # not after gone_window: record it (as every feature does).
+        self.reap(now)
         rows = [dict(r) for r in c.execute(
             "SELECT id AS agent, state, epoch, round, pid, host FROM agent_state ORDER BY id")]
-        here = None
-        for a in rows:
-            # A live agent whose process is provably dead stops blocking now,
-            # not after gone_window: record it (as every feature does).
-            if a["state"] != "gone" and a["pid"] and a["agent"] != me:
-                here = here or proc.host()
-                if a["host"] == here and self.mark_dead(a["agent"], now):
-                    a["state"] = "gone"
         counted = [a for a in rows if strict or a["state"] != "gone"]
         ignored = [a for a in rows if not (strict or a["state"] != "gone")]
         by_pos: dict[tuple[int, int], list[str]] = {}

@@ -87,14 +87,15 @@ class TasksMixin:
         for stmt in _sql(name):
             self.conn.execute(stmt, params)
 
-    def _board(self, now: int) -> None:
-        """Board upkeep (inside a transaction): record holders whose process
+    def _board(self, now: int) -> list[str]:
+        """Board upkeep (inside a transaction): record agents whose process
         died (their claims end now), park tasks whose claims ended too
-        often, escalate queued tasks past their target."""
-        self.reap(now)
+        often, escalate queued tasks past their target. Returns the dead."""
+        dead = self.reap(now)
         me = self._resolve()
         self._run_sql("tasks_due.sql", me=me, now=now)
         self._run_sql("tasks_act.sql", me=me, now=now)
+        return dead
 
     def _notify(self, target: str, task: int, about: str, text: str, now: int) -> None:
         """The one Python path for a task notification (a 'notice' event per
@@ -291,19 +292,11 @@ class TasksMixin:
             me = self.me()
             params = {"me": me, "now": now, "want": want, "lease": secs, "host": host}
             c.execute("DELETE FROM roost_err")
+            # The upkeep records every holder whose process died (start times
+            # checked) before the choice, so the 'sus' rows tasks_claim.sql
+            # leaves for the shell's second look are all alive here.
             self._board(now)
             self._run_sql("tasks_claim.sql", **params)
-            sus = c.execute("SELECT substr(k, 5), v FROM roost_ctx WHERE k GLOB 'sus:*' ORDER BY k").fetchall()
-            if sus:
-                # Holders that look alive but have a pid here: any dead one is
-                # recorded as dead (Roost.mark_dead) and the claim runs again.
-                died = False
-                for agent, _ in sus:
-                    died = self.mark_dead(agent, now) or died
-                if died:
-                    c.execute("DELETE FROM roost_err")
-                    self._board(now)
-                    self._run_sql("tasks_claim.sql", **params)
             e = c.execute("SELECT rc, msg FROM roost_err LIMIT 1").fetchone()
             if e is not None:
                 err = {2: Denied, 64: UsageError}.get(e[0], RoostError)(e[1], e[0])
@@ -562,17 +555,12 @@ class TasksMixin:
         return out
 
     def tasks_gc(self) -> dict[str, Any]:
-        """For `roost gc`: record holders whose process died on this host,
-        then run the board upkeep. Returns what it did."""
+        """For `roost gc`: the board upkeep, which first records agents whose
+        process died on this host. Returns what it did."""
         with self.tx() as now:
             c = self.conn
             first = c.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
-            dead = []
-            for (agent,) in c.execute(
-                    "SELECT DISTINCT holder FROM tasks WHERE status = 'claimed' ORDER BY holder").fetchall():
-                if self.mark_dead(agent, now):
-                    dead.append(agent)
-            self._board(now)
+            dead = self._board(now)
             kinds = dict(c.execute("SELECT kind, count(*) FROM events WHERE seq > ? GROUP BY kind",
                                    (first,)).fetchall())
         return {"dead": dead, "stuck": kinds.get("task.stuck", 0), "escalated": kinds.get("task.escalate", 0)}
