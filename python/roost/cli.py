@@ -71,6 +71,7 @@ class Globals:
         self.json = False
         self.quiet = False
         self.command = ""
+        self.missing = ""  # a global flag given without its value
         self.made: list[Any] = []  # the Roosts a command opened (see _seen)
 
     def roost(self, **kw: Any):
@@ -92,7 +93,8 @@ def split_globals(argv: list[str]) -> tuple[list[str], Globals]:
             break
         if a in ("--db", "--agent"):
             if i + 1 >= len(argv):
-                raise click.UsageError(f"{a} needs a value")
+                g.missing = a  # main says so, under the command's name
+                break
             setattr(g, a[2:], argv[i + 1])
             i += 2
             continue
@@ -152,22 +154,14 @@ def _exec_shell(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # the command's name, for error messages (the first word that is not a flag)
-    cmd, skip = "", False
-    for a in argv:
-        if a == "--":
-            break
-        if skip or a in ("--db", "--agent"):
-            skip = not skip
-            continue
-        if not a.startswith("-"):
-            cmd = ALIASES.get(a, a)
-            break
+    cmd = ""
     try:
         args, g = split_globals(argv)
         cmd = next((a for a in args if not a.startswith("-")), "")
         cmd = ALIASES.get(cmd, cmd)
         g.command = cmd
+        if g.missing:
+            raise click.UsageError(f"{g.missing} needs a value")
         if cmd and cmd in shell_command_names():
             _exec_shell(argv)  # the shell owns it: one owner per command
         rv = group.main(args=args, prog_name="roost", standalone_mode=False, obj=g)
