@@ -82,10 +82,12 @@ class CoreMixin:
     def __exit__(self, *exc):
         self.close()
 
-    def tx(self):
+    def tx(self, *, announce: bool = True):
         """A write transaction (BEGIN IMMEDIATE) that also records the caller
-        as seen; yields the time. Use: `with self.tx() as now: ...`."""
-        return _Tx(self)
+        as seen; yields the time. Use: `with self.tx() as now: ...`.
+        announce=False: a caller seen for the first time gets no 'register'
+        event from it (register writes its own)."""
+        return _Tx(self, announce)
 
     def _resolve(self) -> str | None:
         """The caller's id, looked up from the session when not explicit."""
@@ -110,15 +112,14 @@ class CoreMixin:
             )
         return a
 
-    def _touch(self, now: int) -> None:
+    def _touch(self, now: int, announce: bool = True) -> None:
         """Record the caller as seen (registering an explicit id on first
         use). The same SQL as _roost_begin in the shell."""
         a = self._resolve()
         if not a:
             return
         c = self.conn
-        if not getattr(self, "_registering", False) and \
-                c.execute("SELECT 1 FROM agents WHERE id = ?", (a,)).fetchone() is None:
+        if announce and c.execute("SELECT 1 FROM agents WHERE id = ?", (a,)).fetchone() is None:
             self.emit("register", a, None, now=now)
         c.execute(
             "INSERT INTO agents(id, registered_at, last_seen) VALUES (?, ?, ?) "
@@ -173,12 +174,8 @@ class CoreMixin:
         elif find_process:
             found = proc.find_agent_process()
         sess = session or self.session
-        self._registering = True  # the register event below is the only one
-        try:
-            with self.tx() as now:
-                return self._register(a, role, team, found, sess, vendor, now)
-        finally:
-            self._registering = False
+        with self.tx(announce=False) as now:  # the register event below is the only one
+            return self._register(a, role, team, found, sess, vendor, now)
 
     def _register(self, a: str, role: str | None, team: str | None, found: tuple | None,
                   sess: str | None, vendor: str | None, now: int) -> dict[str, Any]:
@@ -399,15 +396,16 @@ def _name_ok(v: str) -> bool:
 
 
 class _Tx:
-    def __init__(self, r: CoreMixin):
+    def __init__(self, r: CoreMixin, announce: bool = True):
         self.r = r
+        self.announce = announce
         self.cm = None
 
     def __enter__(self) -> int:
         self.cm = dbm.transaction(self.r.conn)
         now = self.cm.__enter__()
         try:
-            self.r._touch(now)
+            self.r._touch(now, self.announce)
         except BaseException as e:
             self.cm.__exit__(type(e), e, e.__traceback__)
             raise
