@@ -51,7 +51,7 @@ def cli(g, everything, kind, since):
             shown = True
     except KeyboardInterrupt:
         return 0
-    except (BrokenPipeError, OSError) as e:  # `roost watch | head`: the reader is gone
+    except OSError as e:  # `roost watch | head` (a broken pipe): the reader is gone
         if not shown and not glob:
             r.unread(x["id"])  # it was marked read and never shown: it stays unread
         if isinstance(e, BrokenPipeError):
