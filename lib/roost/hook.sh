@@ -82,7 +82,6 @@ _roost_hook_sql() {
     _roost_now="CAST(strftime('%s','now') AS INTEGER)"
   fi
   _roost_hook_tree
-  _roost_hs=$ROOST_HOME/python/roost/schema
   _roost_lit "$_roost_htree"; _roost_ht=$_roost_r
   _roost_lit "$PWD"; _roost_hp=$_roost_r
   _roost_he=NULL _roost_hc=NULL _roost_hgm=NULL
@@ -120,27 +119,15 @@ CREATE TEMP TABLE hook_in(p);
   # statements; when it cannot (hook_gate.full), the script goes on to the
   # full check, else it stops right there (roost_stop), before sqlite3 has
   # compiled the big statements: compiling them costs more than the rest.
-  _roost_hq= _roost_hf=
-  _roost_hx=
-  [ -f "$_roost_hs/0003_leases.sql" ] && _roost_hx=leases
-  [ -f "$_roost_hs/0002_messages.sql" ] && _roost_hx="$_roost_hx messages"
   case $_roost_hg in
     pre-tool)
-      case $_roost_hx in
-        *leases*)
-          _roost_hq="norm gate_pre deny take"
-          _roost_hf="targets norm @leases pre @reset deny take" ;;
-      esac ;;
+      _roost_hq="norm gate_pre deny take"
+      _roost_hf="targets norm @leases pre @reset deny take" ;;
     post-tool)
-      _roost_hq="norm gate_post post"
-      _roost_hf="targets norm @reset post"
-      case $_roost_hx in
-        *leases*) _roost_hq="$_roost_hq renew" _roost_hf="$_roost_hf renew" ;;
-      esac ;;
+      _roost_hq="norm gate_post post renew"
+      _roost_hf="targets norm @reset post renew" ;;
     prompt|stop)
-      case $_roost_hx in
-        *messages*) _roost_hq="gate_$_roost_hg" _roost_hf="$_roost_hg msgs ${_roost_hg}_say" ;;
-      esac ;;
+      _roost_hq="gate_$_roost_hg" _roost_hf="$_roost_hg msgs ${_roost_hg}_say" ;;
   esac
   _roost_hb="BEGIN IMMEDIATE;"
   [ "$_roost_hg" = pre-tool ] && _roost_hb="BEGIN;"
@@ -158,7 +145,7 @@ SELECT char(30) || (SELECT json_group_array(json_object('kind', kind, 'key', key
 COMMIT;
 SELECT char(31);
 "
-    unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq _roost_hq _roost_hf _roost_hb _roost_hx
+    unset _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq _roost_hq _roost_hf _roost_hb
     return 0
   fi
   # shellcheck disable=SC2086 # a list of step names, split on purpose
@@ -185,7 +172,7 @@ $_roost_hb
 .read \"$_roost_schema/hooks_answer.sql\"
 "
   fi
-  unset _roost_hs _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq _roost_hq _roost_hf _roost_hb _roost_hx
+  unset _roost_ht _roost_hp _roost_he _roost_hc _roost_hgm _roost_hn _roost_hvq _roost_hmq _roost_hq _roost_hf _roost_hb
 }
 
 # _roost_hook_reads STEP...: add the steps of an event to the script: NAME
