@@ -10,17 +10,26 @@ WITH
   -- agent text on one line: controls removed, angle brackets defused (no
   -- block marker can be forged), cut to 1000 characters
   s1 AS (SELECT msg, sender, target, reply_to, replace(replace(replace(body, char(9), ' '), char(10), ' '), char(13), ' ') AS b FROM raw),
-  s2 AS (SELECT msg, sender, target, reply_to, replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(b, char(1), ''), char(2), ''), char(3), ''), char(4), ''), char(5), ''), char(6), ''), char(7), ''), char(8), ''), char(11), ''), char(12), ''), char(14), ''), char(15), ''), char(16), '') AS b FROM s1),
-  s3 AS (SELECT msg, sender, target, reply_to, replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(b, char(17), ''), char(18), ''), char(19), ''), char(20), ''), char(21), ''), char(22), ''), char(23), ''), char(24), ''), char(25), ''), char(26), ''), char(27), ''), char(28), ''), char(29), ''), char(30), ''), char(31), ''), char(127), ''), char(155), ''), '<', '‹'), '>', '›') AS b FROM s2),
-  -- every C1 control and the bidi controls go too; line separators become spaces
-  s4 AS (SELECT msg, sender, target, reply_to, replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(b, char(128), ''), char(129), ''), char(130), ''), char(131), ''), char(132), ''), char(133), ''), char(134), ''), char(135), ''), char(136), ''), char(137), ''), char(138), ''), char(139), ''), char(140), ''), char(141), ''), char(142), '') AS b FROM s3),
-  s5 AS (SELECT msg, sender, target, reply_to, replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(b, char(143), ''), char(144), ''), char(145), ''), char(146), ''), char(147), ''), char(148), ''), char(149), ''), char(150), ''), char(151), ''), char(152), ''), char(153), ''), char(154), ''), char(156), ''), char(157), ''), char(158), '') AS b FROM s4),
-  s6 AS (SELECT msg, sender, target, reply_to, replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(b, char(159), ''), char(1564), ''), char(8206), ''), char(8207), ''), char(8234), ''), char(8235), ''), char(8236), ''), char(8237), ''), char(8238), ''), char(8294), ''), char(8295), ''), char(8296), ''), char(8297), ''), char(8232), ' '), char(8233), ' ') AS b FROM s5),
+  -- controls go as human output drops them (python/roost/text.py,
+  -- _roost_clean in lib/roost/util.sh): C0, DEL, every C1 control, the
+  -- bidi controls; line separators become spaces. A GLOB over code point
+  -- ranges finds the text that has any, and only that text goes through
+  -- the 76 replace() steps of the recursive CTE (written out as nested
+  -- calls, they cost more to compile than the whole step costs to run).
+  s2 AS (SELECT msg, sender, target, reply_to, replace(replace(CASE
+           WHEN b GLOB '*[' || char(1,45,8,11,45,31,127,45,159,1564,8206,45,8207,8232,45,8238,8294,45,8297) || ']*'
+           THEN (WITH RECURSIVE k(i, s) AS (SELECT 0, b UNION ALL
+                   SELECT i + 1, replace(s, substr(char(1,2,3,4,5,6,7,8,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,
+                     27,28,29,30,31,127,128,129,130,131,132,133,134,135,136,137,138,139,140,141,142,143,144,145,146,147,
+                     148,149,150,151,152,153,154,155,156,157,158,159,1564,8206,8207,8234,8235,8236,8237,8238,8294,8295,
+                     8296,8297,8232,8233), i + 1, 1), CASE WHEN i >= 74 THEN ' ' ELSE '' END) FROM k WHERE i < 76)
+                 SELECT s FROM k WHERE i = 76)
+           ELSE b END, '<', '‹'), '>', '›') AS b FROM s1),
   ln AS (
     SELECT msg, '- #' || msg || ' from ' || sender || ' to ' || replace(replace(target, '<', '‹'), '>', '›')
              || coalesce(' (reply to #' || reply_to || ')', '') || ': '
              || CASE WHEN length(b) > 1000 THEN substr(b, 1, 999) || '…' ELSE b END AS line
-      FROM s6
+      FROM s2
   )
 SELECT msg, line, sum(length(line) + 1) OVER (ORDER BY msg ROWS UNBOUNDED PRECEDING) FROM ln;
 -- At least one message; then as many as fit in hook_context_chars.
