@@ -3,17 +3,6 @@
 -- reads); agent text in it (a lease's reason) is on one line, with angle
 -- brackets defused. The holders' processes go to the status line
 -- (hooks_answer.sql): the shell allows after all when every one is dead.
--- A folder target that meets a file lease on the same path (`rm foo.txt`
--- against a lease on foo.txt) is named as that file: the reason and the
--- `roost lock` it suggests then say 'foo.txt', not 'foo.txt/'.
-UPDATE hook_blk SET key = substr(key, 1, length(key) - 1),
-                    msg = quote(substr(key, 1, length(key) - 1)) || ' is held by ' || holder || ' ('
-                          || substr(msg, length(quote(key) || ' is held by ' || holder || ' through '
-                                                || quote(substr(key, 1, length(key) - 1)) || ' (') + 1)
- WHERE substr(key, -1) = '/' AND length(key) > 1
-   AND substr(msg, 1, length(quote(key) || ' is held by ' || holder || ' through '
-                             || quote(substr(key, 1, length(key) - 1)) || ' ('))
-       = quote(key) || ' is held by ' || holder || ' through ' || quote(substr(key, 1, length(key) - 1)) || ' (';
 INSERT INTO hook_out(kind, text)
   SELECT 'deny', 'roost: ' || m || CASE WHEN n > 1 THEN ' (and ' || (n - 1) || ' more of the paths this call writes)' ELSE '' END
            || '. Do not write it now, and do not work around this with another tool or command: message '

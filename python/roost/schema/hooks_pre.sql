@@ -8,3 +8,15 @@ INSERT INTO hook_blk(holder, key, msg, pid, pid_start, host)
   SELECT b.holder, r.key, b.msg, b.pid, b.pid_start, b.host
     FROM lease_blk b JOIN lease_req r ON r.n = b.n
    WHERE NOT b.queued ORDER BY b.n, b.since, b.holder;
+-- A folder target that meets a file lease on the same path (`rm foo.txt`
+-- against a lease on foo.txt) is named as that file: the denial
+-- (hooks_deny.sql) and the `roost lock` it suggests then say 'foo.txt',
+-- not 'foo.txt/'. (Only here: the quick check's targets are all files.)
+UPDATE hook_blk SET key = substr(key, 1, length(key) - 1),
+                    msg = quote(substr(key, 1, length(key) - 1)) || ' is held by ' || holder || ' ('
+                          || substr(msg, length(quote(key) || ' is held by ' || holder || ' through '
+                                                || quote(substr(key, 1, length(key) - 1)) || ' (') + 1)
+ WHERE substr(key, -1) = '/' AND length(key) > 1
+   AND substr(msg, 1, length(quote(key) || ' is held by ' || holder || ' through '
+                             || quote(substr(key, 1, length(key) - 1)) || ' ('))
+       = quote(key) || ' is held by ' || holder || ' through ' || quote(substr(key, 1, length(key) - 1)) || ' (';
