@@ -29,7 +29,7 @@
 
 # _roost_lease_reset: start a new list of requests.
 _roost_lease_reset() {
-  _roost_lreq= _roost_lnreq=0 _roost_lroot= _roost_lpwd=$PWD
+  _roost_lreq= _roost_lnreq=0 _roost_lroot= _roost_lpwd=$PWD _roost_lwide=
 }
 
 # _roost_lease_show TEXT: set _roost_r to TEXT quoted for a message, on
@@ -291,6 +291,7 @@ _roost_lease_set() {
 # parameters are set: the requests, leases_STEP.sql, the result printed.
 _roost_lease_finish() {
   _roost_lease_read begin
+  _roost_lease_read acts
   _roost_s="$_roost_s$_roost_lreq"
   _roost_lease_read "$1"
   [ -n "$_roost_opt_json$_roost_opt_quiet" ] || _roost_lease_read out
@@ -315,6 +316,7 @@ _roost_lease_add() {
     _roost_lease_key "$2" || return
   fi
   _roost_lit "$_roost_r"
+  case $_roost_lk in dir|glob) _roost_lwide=1 ;; esac
   _roost_lnreq=$((_roost_lnreq + 1))
   _roost_lreq="${_roost_lreq}INSERT OR IGNORE INTO lease_req(kind, key, shared) VALUES ('$_roost_lk', $_roost_r, @shared);
 "
@@ -401,11 +403,16 @@ UPDATE lease_clock SET t = max(t, coalesce((SELECT t FROM clocks WHERE agent = c
   unset _roost_lw _roost_lh _roost_lp _roost_ls
 }
 
-# The suspects: whoever is in the way with a process on record.
-_roost_lease_suspects="SELECT char(30) || 'p' || char(9) || coalesce(wait, '') || char(9) || holder || char(9)
+# _roost_lease_suspects TABLE AND WAIT: add the statement that prints the
+# suspects: whoever is in the way with a process on record (TABLE lease_blk
+# for lock: holders and waiters, WAIT its column wait; lease_chk for check:
+# holders, AND ' AND NOT mine', WAIT NULL).
+_roost_lease_suspects() {
+  _roost_s="${_roost_s}SELECT char(30) || 'p' || char(9) || coalesce(wait, '') || char(9) || holder || char(9)
        || pid || char(9) || coalesce(pid_start, '') || char(9) || coalesce(host, '')
-  FROM (SELECT DISTINCT wait, holder, pid, pid_start, host FROM lease_blk WHERE pid IS NOT NULL);
+  FROM (SELECT DISTINCT $3 AS wait, holder, pid, pid_start, host FROM $1 WHERE pid IS NOT NULL$2);
 "
+}
 _roost_rs=''
 _roost_lcsi=''
 _roost_lc0='--'

@@ -210,6 +210,7 @@ class LeasesMixin:
         """begin.sql, then empty the scratch tables (a fresh sqlite3 process
         starts with them empty; this connection may have used them)."""
         self._lease_run("begin", p)
+        self._lease_run("acts", p)
         for st in RESET:
             self.conn.execute(st)
 
@@ -410,13 +411,31 @@ class LeasesMixin:
         with self.tx() as now:
             p = self._lease_params(now, shared=int(bool(shared)), check=1)
             self._lease_prepare(p, reqs)
-            if self._lease_fast(p):
-                rows = self._lease_run("fast_check", p)
-            else:
-                self._lease_match(p, now)
-                self._lease_run("check", p)
-                rows = self._lease_show("check", p)
+            wide = any(kind in ("dir", "glob") for kind, _ in reqs)
+            rows = self._lease_check(p, now, wide)
         return self._lease_json(rows)
+
+    def _lease_check(self, p: dict[str, Any], now: int, wide: bool) -> list[str]:
+        """The steps of lock --check, as the shell takes them (near.sql for
+        files and resources, else match.sql; fast_check.sql when nothing
+        overlaps; else check.sql), then the slow path: a holder in the way
+        whose process on this host died is recorded as dead and the check
+        runs again."""
+        c = self.conn
+        for _ in range(2):
+            self._lease_run("match" if wide else "near", p)
+            if c.execute("SELECT 1 FROM lease_hit LIMIT 1").fetchone() is None:
+                return self._lease_run("fast_check_json" if p["json"] else "fast_check", p)
+            c.execute("DELETE FROM roost_err")
+            self._lease_run("check", p)
+            changed = False
+            for r in c.execute("SELECT DISTINCT holder, pid, pid_start, host FROM lease_chk "
+                               "WHERE pid IS NOT NULL AND NOT mine").fetchall():
+                if proc.pid_dead(r["pid"], r["pid_start"], r["host"]):
+                    changed |= self.mark_dead(r["holder"], now)
+            if not changed:
+                break
+        return self._lease_run("check_json" if p["json"] else "check_text", p)
 
     def _lease_simple(self, name: str, reqs: list[tuple[str, str]], **kw: Any) -> dict[str, Any]:
         with self.tx() as now:

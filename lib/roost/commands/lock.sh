@@ -104,33 +104,28 @@ _roost_cmd_lock() {
   return "$_roost_rc"
 }
 
-# _roost_lease_show_out: read what prints the result ($_roost_lx: lock or check).
-_roost_lease_show_out() {
-  if [ -n "$_roost_opt_json" ]; then
-    _roost_lease_read "${_roost_lx}_json"
-  elif [ -z "$_roost_opt_quiet" ]; then
-    _roost_lease_read "${_roost_lx}_text"
-    _roost_lease_read out
-  fi
-}
-
-# _roost_lock_script: the script of lock (and lock --check). The first
-# transaction settles the common case with index lookups alone
-# (leases_fast.sql), commits, prints its status and stops the script, so that the
-# costly statements that follow are never even prepared. Otherwise it has
-# only recorded the caller as seen, and the second transaction decides.
+# _roost_lock_script: the script of lock (and lock --check).
 _roost_lock_script() {
   _roost_begin
-  [ "$_roost_lcheck" = 1 ] || _roost_need_me
-  _roost_lease_params "shared=$_roost_lshared" "check=$_roost_lcheck" "ttl=$_roost_lttl" \
+  if [ "$_roost_lcheck" = 1 ]; then
+    _roost_check_script
+    return
+  fi
+  _roost_need_me
+  _roost_lease_params "shared=$_roost_lshared" "ttl=$_roost_lttl" \
     "reason=$_roost_lreason" "wait=$_roost_lwait" "waitid=$_roost_lwaitid" "wpid=$_roost_lwpid" \
     "wstart=$_roost_lwstart" "host=$_roost_lhost" "json=${_roost_opt_json:-0}" "quiet=${_roost_opt_quiet:-0}"
   _roost_lease_read begin
+  _roost_lease_read acts
   _roost_s="$_roost_s$_roost_lreq"
-  if [ "$_roost_lcheck" = 1 ]; then _roost_lx=check; else _roost_lx=lock; fi
+  # The first transaction settles the common case with index lookups alone
+  # (leases_fast.sql), commits, prints its status and stops the script, so
+  # that the costly statements that follow are never even prepared.
+  # Otherwise it has only recorded the caller as seen, and the second
+  # transaction decides.
   if [ -z "$_roost_ldead" ]; then
     _roost_lease_read fast
-    _roost_lease_read "fast_$_roost_lx"
+    _roost_lease_read fast_lock
     [ -n "$_roost_opt_json$_roost_opt_quiet" ] || _roost_lease_read out
     _roost_s="${_roost_s}COMMIT;
 SELECT char(31) || '0' FROM roost_ctx WHERE k = 'lease_fast';
@@ -144,10 +139,53 @@ BEGIN IMMEDIATE;
   fi
   _roost_s="$_roost_s$_roost_ldead"
   _roost_lease_read match
-  _roost_lease_read "$_roost_lx"
-  _roost_lease_show_out
-  [ "$_roost_lx" = lock ] && _roost_s="${_roost_s}SELECT char(30) || 'q' || char(9) || v || char(9) || @me FROM roost_ctx WHERE k = 'lease_wait';
+  _roost_lease_read lock
+  if [ -n "$_roost_opt_json" ]; then
+    _roost_lease_read lock_json
+  elif [ -z "$_roost_opt_quiet" ]; then
+    _roost_lease_read lock_text
+    _roost_lease_read out
+  fi
+  _roost_s="${_roost_s}SELECT char(30) || 'q' || char(9) || v || char(9) || @me FROM roost_ctx WHERE k = 'lease_wait';
 "
-  _roost_s="$_roost_s$_roost_lease_suspects"
+  _roost_lease_suspects lease_blk '' wait
   _roost_end
+}
+
+# _roost_check_script: the rest of the script of lock --check. The first
+# transaction records the caller as seen (the only write) and commits; a
+# read transaction then finds every lease row that overlaps a path:
+# leases_near.sql when every request is a file or a resource (a statement
+# small enough to compile cheaply), else the general leases_match.sql. When
+# there is none, every path is free: print that and stop the script, so
+# that leases_check.sql is never even compiled.
+_roost_check_script() {
+  _roost_lease_params "shared=$_roost_lshared" "check=1"
+  _roost_lease_read begin
+  _roost_s="$_roost_s$_roost_lreq${_roost_ldead}COMMIT;
+"
+  # Restart the WAL as _roost_end does, with the busy timeout (as the
+  # fast path of lock): what follows only reads.
+  _roost_wal_restart
+  _roost_s="${_roost_s}BEGIN;
+"
+  if [ -n "$_roost_lwide" ]; then _roost_lease_read match; else _roost_lease_read near; fi
+  if [ -n "$_roost_opt_json" ]; then
+    _roost_lease_read fast_check_json
+  elif [ -z "$_roost_opt_quiet" ]; then
+    _roost_lease_read fast_check
+  fi
+  _roost_s="${_roost_s}SELECT char(31) || '0' WHERE NOT EXISTS (SELECT 1 FROM lease_hit);
+INSERT INTO roost_stop SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lease_hit);
+"
+  _roost_lease_read check
+  if [ -n "$_roost_opt_json" ]; then
+    _roost_lease_read check_json
+  elif [ -z "$_roost_opt_quiet" ]; then
+    _roost_lease_read check_text
+  fi
+  _roost_lease_suspects lease_chk ' AND NOT mine' NULL
+  _roost_s="${_roost_s}COMMIT;
+SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1), '0');
+"
 }

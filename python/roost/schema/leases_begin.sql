@@ -9,9 +9,9 @@
 -- shared) with canonical keys, one row per path, and runs leases_fast.sql.
 --
 -- Files, in the order an operation reads them:
---   lock:    begin, fast, fast_lock (+ out) | match, lock, lock_json | lock_text + out
---   check:   begin, fast, fast_check (+ out) | match, check, check_json | check_text + out
---   unlock:  begin, unlock (+ out);   renew: begin, renew (+ out)
+--   lock:    begin, acts, fast, fast_lock (+ out) | match, lock, lock_json | lock_text + out
+--   check:   begin, near (files and resources) | match, fast_check[_json] | check, check_json | check_text
+--   unlock:  begin, acts, unlock (+ out);   renew: begin, acts, renew (+ out)
 -- The shell reads only what a command needs, as sqlite3 prepares every
 -- statement it is given: statements that cannot apply are not given.
 CREATE TEMP TABLE IF NOT EXISTS lease_req (
@@ -23,7 +23,10 @@ CREATE TEMP TABLE IF NOT EXISTS lease_req (
   pat    TEXT,                      -- the key as a pattern: 'src/' is 'src/**'
   UNIQUE (key, kind)
 );
--- The leases an operation acts on (taken over, released, renewed), and why.
-CREATE TEMP TABLE IF NOT EXISTS lease_act (id INTEGER PRIMARY KEY, why TEXT NOT NULL);
--- Lines of human output (leases_out.sql prints them).
-CREATE TEMP TABLE IF NOT EXISTS lease_out (i INTEGER PRIMARY KEY, line TEXT NOT NULL);
+-- Every lease row (held or queued, anyone's, live or not) that overlaps a
+-- request: the geometry alone (leases_near.sql or leases_match.sql).
+CREATE TEMP TABLE IF NOT EXISTS lease_hit (
+  n  INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  PRIMARY KEY (n, id)
+) WITHOUT ROWID;

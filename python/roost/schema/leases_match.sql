@@ -17,13 +17,6 @@
 -- ('*.py' and '*.md' do not overlap; 'a*' and 'ab*c' are taken to): this
 -- may over-deny, never under-deny.
 
--- Every lease row (held or queued, anyone's, live or not) that overlaps a
--- request: the geometry alone.
-CREATE TEMP TABLE IF NOT EXISTS lease_hit (
-  n  INTEGER NOT NULL,
-  id INTEGER NOT NULL,
-  PRIMARY KEY (n, id)
-) WITHOUT ROWID;
 -- The hits that stand in the way: someone else's live held lease, or an
 -- earlier live waiter's request, and not both shared.
 CREATE TEMP TABLE IF NOT EXISTS lease_blk (
