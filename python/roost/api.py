@@ -11,7 +11,6 @@ run the same scenario through both on one database file.
 """
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from typing import Any
@@ -132,7 +131,8 @@ class CoreMixin:
              seen: int = 0, actor: str | None = None) -> dict[str, Any]:
         """Append one event (inside a transaction); returns {seq, ts}."""
         if body is not None and not isinstance(body, str):
-            body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            from .text import dumps
+            body = dumps(body)
         who = actor or self._resolve() or "operator"
         self.conn.execute(
             "INSERT INTO emit(agent, kind, target, body, at, seen) "
@@ -235,8 +235,10 @@ class CoreMixin:
             "WHEN ? IS NOT NULL AND ? != epoch THEN 0 ELSE round END, "
             "epoch = coalesce(?, epoch) WHERE id = ?",
             (round, round, epoch, epoch, epoch, a))
-        ep, rd = c.execute("SELECT epoch, round FROM agents WHERE id = ?", (a,)).fetchone()
-        ev = self.emit("heartbeat", a, {"epoch": ep, "round": rd}, now=now)
+        # The body made by SQLite, as the shell's heartbeat makes it.
+        ep, rd, body = c.execute("SELECT epoch, round, json_object('epoch', epoch, 'round', round) "
+                                 "FROM agents WHERE id = ?", (a,)).fetchone()
+        ev = self.emit("heartbeat", a, body, now=now)
         return {"agent": a, "seq": ev["seq"], "ts": ev["ts"], "epoch": ep, "round": rd}
 
     def agents(self) -> list[dict[str, Any]]:

@@ -16,7 +16,6 @@ missing.
 """
 from __future__ import annotations
 
-import json
 import time
 from typing import Any, Callable
 
@@ -235,6 +234,7 @@ def _brief(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decision_text(body: str | None) -> str:
+    import json
     try:
         v = json.loads(body) if body else None
     except ValueError:

@@ -18,7 +18,6 @@ print the same bytes.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 from typing import Any, Iterable, Iterator
@@ -27,7 +26,7 @@ from . import proc
 from .config import parse_duration
 from .db import SCHEMA_DIR, _statements
 from .errors import Denied, RoostError, UsageError
-from .text import sqltext
+from .text import dumps, sqltext
 
 _TASK_ID = re.compile(r"^(?:[Tt]-)?(\d{1,18})$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -100,13 +99,14 @@ class TasksMixin:
     def _notify(self, target: str, task: int, about: str, text: str, now: int) -> None:
         """The one Python path for a task notification (a 'notice' event per
         recipient today; see the task_notice view in tasks_notice.sql)."""
-        body = json.dumps({"task": f"T-{task}", "about": about, "by": self._resolve() or "operator",
-                           "text": text}, ensure_ascii=False, separators=(",", ":"))
+        body = dumps({"task": f"T-{task}", "about": about, "by": self._resolve() or "operator",
+                      "text": text})
         self.conn.execute(
             "INSERT INTO task_notice(actor, target, body, at) VALUES (?, ?, CAST(? AS TEXT), ?)",
             (self._resolve() or "operator", target, sqltext(body), now))
 
     def _task_json(self, n: int) -> dict[str, Any]:
+        import json
         r = self.conn.execute("SELECT json FROM task_json WHERE id = ?", (n,)).fetchone()
         return json.loads(r[0])
 
@@ -219,6 +219,7 @@ class TasksMixin:
         `claim` would hand the caller, in that order; mine: held by the
         caller. Each task also has 'holder_state' (the holder's liveness,
         'ended' when its claim ran out)."""
+        import json
         if status is not None and status not in STATUSES:
             raise UsageError(f"bad status {status!r} (one of {', '.join(STATUSES)})")
         where = []
@@ -254,6 +255,7 @@ class TasksMixin:
 
     def task_show(self, tid: Any) -> dict[str, Any]:
         """One task with 'holder_state' and its 'history' (its events)."""
+        import json
         n = task_num(tid)
         with self.tx() as now:
             self._board(now)
@@ -489,6 +491,7 @@ class TasksMixin:
         while a live claim holds it), 'left' (seconds before the target,
         negative past it; None without a target or while claimed) and
         'overdue'. Reading runs the board upkeep, so overdue tasks escalate."""
+        import json
         with self.tx() as now:
             if name is not None and self.conn.execute("SELECT 1 FROM queues WHERE name = ?", (name,)).fetchone() is None:
                 raise UsageError(f"no such queue {name!r}")
