@@ -22,7 +22,7 @@ from typing import Any
 from .errors import Denied, RoostError, UsageError
 from .text import clean
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"  # compiled when first used, not at every start
 
 # A registered agent x matches an address element t(k, v): a group (all,
 # role:, team:) leaves out the sender, a named id does not. The same SQL as
@@ -44,7 +44,7 @@ def parse_to(to: str) -> list[tuple[str, str | None, str]]:
             out.append(("all", None, "all"))
         elif el.startswith(("role:", "team:")):
             k, _, v = el.partition(":")
-            if not _NAME.fullmatch(v):
+            if not re.fullmatch(_NAME, v):
                 raise UsageError(f"bad address {el!r}: a {k} name is [A-Za-z0-9][A-Za-z0-9._-]{{0,63}}")
             out.append((k, v, el))
         else:

@@ -28,9 +28,11 @@ from .db import SCHEMA_DIR, _statements
 from .errors import Denied, RoostError, UsageError
 from .text import dumps, sqltext
 
-_TASK_ID = re.compile(r"^(?:[Tt]-)?(\d{1,18})$")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_TARGET = re.compile(r"^(role:)?([A-Za-z0-9][A-Za-z0-9._-]{0,63})$")
+# Patterns, compiled (by re's cache) when first used, not at import: the
+# frontier and sync import this module and never use them.
+_TASK_ID = r"^(?:[Tt]-)?(\d{1,18})$"
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+_TARGET = r"^(role:)?([A-Za-z0-9][A-Za-z0-9._-]{0,63})$"
 STATUSES = ("open", "claimed", "done", "blocked", "stuck", "cancelled")
 _SQL: dict[str, list[str]] = {}
 
@@ -39,7 +41,7 @@ def task_num(tid: Any) -> int:
     """The number of a task id: T-42, t-42, 42 -> 42 (UsageError otherwise)."""
     if isinstance(tid, int) and not isinstance(tid, bool) and tid >= 0:
         return tid
-    m = _TASK_ID.match(str(tid)) if isinstance(tid, str) else None
+    m = re.match(_TASK_ID, str(tid)) if isinstance(tid, str) else None
     if not m:
         raise UsageError(f"bad task id {tid!r} (want T-42 or 42)")
     return int(m.group(1))
@@ -120,7 +122,7 @@ class TasksMixin:
         """Check an AGENT or role:R address; an agent must be registered."""
         if v is None:
             return None
-        m = _TARGET.match(v) if isinstance(v, str) else None
+        m = re.match(_TARGET, v) if isinstance(v, str) else None
         if not m or (not m.group(1) and v in ("all", "operator")):
             raise UsageError(f"bad {what} {v!r} (want an agent id or role:NAME)")
         if not m.group(1) and self.conn.execute("SELECT 1 FROM agents WHERE id = ?", (v,)).fetchone() is None:
@@ -153,7 +155,7 @@ class TasksMixin:
             raise UsageError(f"bad priority {priority!r} (a whole number)")
         deps = sorted({task_num(a) for a in after})
         keys = sorted({canonical_path(f, self.root, cwd) for f in files})
-        if queue is not None and not _NAME.match(queue):
+        if queue is not None and not re.match(_NAME, queue):
             raise UsageError(f"bad queue name {queue!r}")
         out: dict[str, Any] = {}
         with self._change(dry_run) as now:
@@ -448,7 +450,7 @@ class TasksMixin:
         """Create or update a queue. Tasks added to it are offered to handler;
         one still unclaimed past sla escalates to escalate_to (default: the
         task_notify setting)."""
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not re.match(_NAME, name):
             raise UsageError(f"bad queue name {name!r} (want [A-Za-z0-9][A-Za-z0-9._-]{{0,63}})")
         secs = None if sla is None else (sla if isinstance(sla, int) else parse_duration(str(sla), "duration for --sla"))
         if secs is not None and secs <= 0:
