@@ -115,18 +115,20 @@ def _statements(sql: str) -> Iterator[str]:
     """Split an SQL script into complete statements (triggers included),
     skipping sqlite3 CLI dot-command lines."""
     buf = ""
+    code = False  # buf has a line other than blanks and -- comments
     for line in sql.splitlines(keepends=True):
-        empty = all(not ln.strip() or ln.strip().startswith("--") for ln in buf.splitlines())
-        if empty and line.lstrip().startswith("."):
+        s = line.strip()
+        if not code and s.startswith("."):
             continue
         buf += line
+        if s and not s.startswith("--"):
+            code = True
         if sqlite3.complete_statement(buf):
             if buf.strip():
                 yield buf
             buf = ""
-    if buf.strip() and not all(
-        ln.strip().startswith("--") or not ln.strip() for ln in buf.splitlines()
-    ):
+            code = False
+    if code:
         yield buf
 
 
