@@ -135,9 +135,11 @@ def _statements(sql: str) -> Iterator[str]:
 _CONNECTION_SQL: list[str] | None = None
 
 
-# The per-connection set-up, and the TEMP objects the shell makes only in
-# the commands that use them (every Python connection gets them all).
-CONNECTION_FILES = ("connection.sql", "tasks_notice.sql", "tasks_json.sql")
+# The per-connection set-up. The TEMP objects only the task board uses
+# (tasks_notice.sql, tasks_json.sql) are made on a connection when the
+# board first needs them (TasksMixin._tconn), as the shell's claim reads
+# them: every other command's connection goes without them.
+CONNECTION_FILES = ("connection.sql",)
 
 
 def _connection_sql() -> list[str]:

@@ -35,6 +35,8 @@ _NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 _TARGET = r"^(role:)?([A-Za-z0-9][A-Za-z0-9._-]{0,63})$"
 STATUSES = ("open", "claimed", "done", "blocked", "stuck", "cancelled")
 _SQL: dict[str, list[str]] = {}
+# TEMP objects of the board, made on a connection when it first needs them.
+TEMP_FILES = ("tasks_notice.sql", "tasks_json.sql")
 
 
 def task_num(tid: Any) -> int:
@@ -84,9 +86,23 @@ class TasksMixin:
         except _Rollback:
             pass
 
+    def _tconn(self):
+        """The connection, with the TEMP task_notice and task_json views
+        (tasks_notice.sql, tasks_json.sql) made on it when missing: only the
+        board uses them, so other commands' connections go without. Looked
+        up rather than remembered: a transaction rolled back (a dry run)
+        takes views made in it away."""
+        c = self.conn
+        if c.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'task_json'").fetchone() is None:
+            for name in TEMP_FILES:
+                for stmt in _sql(name):
+                    c.execute(stmt)
+        return c
+
     def _run_sql(self, name: str, **params: Any) -> None:
+        c = self._tconn()
         for stmt in _sql(name):
-            self.conn.execute(stmt, params)
+            c.execute(stmt, params)
 
     def _board(self, now: int) -> list[str]:
         """Board upkeep (inside a transaction): record agents whose process
@@ -103,13 +119,13 @@ class TasksMixin:
         recipient today; see the task_notice view in tasks_notice.sql)."""
         body = dumps({"task": f"T-{task}", "about": about, "by": self._resolve() or "operator",
                       "text": text})
-        self.conn.execute(
+        self._tconn().execute(
             "INSERT INTO task_notice(actor, target, body, at) VALUES (?, ?, CAST(? AS TEXT), ?)",
             (self._resolve() or "operator", target, sqltext(body), now))
 
     def _task_json(self, n: int) -> dict[str, Any]:
         import json
-        r = self.conn.execute("SELECT json FROM task_json WHERE id = ?", (n,)).fetchone()
+        r = self._tconn().execute("SELECT json FROM task_json WHERE id = ?", (n,)).fetchone()
         return json.loads(r[0])
 
     def _task_row(self, n: int):
@@ -244,7 +260,7 @@ class TasksMixin:
                 where.append("t.queue = :queue")
             w = ("WHERE " + " AND ".join(where)) if where else ""
             order = "t.priority DESC, t.id" if ready else "t.id"
-            rows = self.conn.execute(
+            rows = self._tconn().execute(
                 f"SELECT j.json, {_HOLDER_STATE} AS hs FROM tasks t JOIN task_json j ON j.id = t.id "
                 f"LEFT JOIN agent_state a ON a.id = t.holder {w} ORDER BY {order}",
                 {"now": now, "me": me, "status": status, "queue": queue}).fetchall()
@@ -261,7 +277,7 @@ class TasksMixin:
         n = task_num(tid)
         with self.tx() as now:
             self._board(now)
-            r = self.conn.execute(
+            r = self._tconn().execute(
                 f"SELECT j.json, {_HOLDER_STATE} AS hs FROM tasks t JOIN task_json j ON j.id = t.id "
                 "LEFT JOIN agent_state a ON a.id = t.holder WHERE t.id = :n", {"now": now, "n": n}).fetchone()
             if r is None:
@@ -498,7 +514,7 @@ class TasksMixin:
             if name is not None and self.conn.execute("SELECT 1 FROM queues WHERE name = ?", (name,)).fetchone() is None:
                 raise UsageError(f"no such queue {name!r}")
             self._board(now)
-            rows = self.conn.execute(
+            rows = self._tconn().execute(
                 "SELECT j.json, t.created_at, q.sla, " + _HOLDER_STATE + " AS hs, "
                 "CASE WHEN t.status = 'open' AND t.waiting = 0 THEN t.offered_at "
                 "     WHEN t.status = 'claimed' AND (a.state = 'gone' OR a.last_seen + t.lease_secs <= :now) "
