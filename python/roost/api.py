@@ -18,10 +18,8 @@ from typing import Any
 from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
-from .leases import LeasesMixin
 from .messages import MessagesMixin
 from .progress import ProgressMixin
-from .tasks import TasksMixin
 from .text import sqltext
 
 # The same order as _roost_ident in lib/roost/core.sh. Claude Code, Codex and
@@ -420,8 +418,25 @@ class _Tx:
         return out
 
 
-from .hooks import HooksMixin  # noqa: E402  (hooks imports nothing from api at load time)
+class Quick(ProgressMixin, MessagesMixin, CoreMixin):
+    """The part of Roost the quick commands (frontier, sync) use: identity,
+    liveness, progress and messages, without the lease, task and hook
+    parts, whose modules a command that uses only this never imports
+    (about a millisecond of its start). Its methods are Roost's very own:
+    none of the parts Roost adds redefines one (a test checks)."""
 
 
-class Roost(HooksMixin, ProgressMixin, MessagesMixin, TasksMixin, LeasesMixin, CoreMixin):
-    """Every roost operation, for one database and one caller."""
+def __getattr__(name: str):
+    """Roost, made when first asked for (`from roost.api import Roost` does):
+    importing this module does not import the lease, task and hook parts."""
+    if name != "Roost":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .hooks import HooksMixin
+    from .leases import LeasesMixin
+    from .tasks import TasksMixin
+
+    class Roost(HooksMixin, ProgressMixin, MessagesMixin, TasksMixin, LeasesMixin, CoreMixin):
+        """Every roost operation, for one database and one caller."""
+
+    Roost.__qualname__ = "Roost"
+    return globals().setdefault("Roost", Roost)  # one class, should two threads ask at once

@@ -74,9 +74,12 @@ class Globals:
         self.missing = ""  # a global flag given without its value
         self.made: list[Any] = []  # the Roosts a command opened (see _seen)
 
-    def roost(self, **kw: Any):
-        from .api import Roost
-        r = Roost(self.db, self.agent, agent_how="--agent" if self.agent else None, **kw)
+    def roost(self, quick: bool = False, **kw: Any):
+        """The command's Roost; quick: an api.Quick, for a command that uses
+        nothing of the lease, task and hook parts (frontier, sync)."""
+        from . import api
+        r = (api.Quick if quick else api.Roost)(
+            self.db, self.agent, agent_how="--agent" if self.agent else None, **kw)
         self.made.append(r)
         return r
 

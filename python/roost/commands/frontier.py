@@ -53,7 +53,7 @@ def cli(g, epoch, round_, strict):
     "round"}]}; with --epoch also "epoch", "round", "safe", "blockers".
 
     Exit codes: 0 printed, or SAFE; 2 NOT SAFE; 64 bad arguments; 75 busy."""
-    f = g.roost().frontier(epoch, round_, strict=strict)
+    f = g.roost(quick=True).frontier(epoch, round_, strict=strict)
     if g.json:
         emit_json(f)
     elif not g.quiet:
