@@ -36,6 +36,32 @@ def past(epoch: int, round: int, n: int, r: int | None) -> bool:
     return (epoch, round) > (n, r)
 
 
+def verdict_lines(f: dict) -> list[str]:
+    """Human lines for a frontier answer (shared by frontier, gate, sync:
+    here, so that sync and gate need not import the frontier command)."""
+    out = []
+    if "epoch" in f:
+        what = pos(f["epoch"], f["round"])
+        if f["safe"]:
+            out.append(f"SAFE to finalize {what}: every live agent"
+                       + (" but you" if f["agent"] else "") + " is past it")
+        else:
+            out.append(f"NOT SAFE to finalize {what}")
+            out += [f"  blocked by {b['agent']} at {pos(b['epoch'], b['round'])} ({b['state']})"
+                    for b in f["blockers"]]
+    else:
+        fr = f["frontier"]
+        if fr is None:
+            out.append("frontier: empty (no live agents)")
+        else:
+            out.append(f"frontier: {pos(fr['epoch'], fr['round'])} ({', '.join(fr['agents'])})")
+            out += [f"  {pos(p['epoch'], p['round'])}: {', '.join(p['agents'])}" for p in f["positions"]]
+    if f["ignored"]:
+        out.append("ignored (gone): " + ", ".join(
+            f"{a['agent']} at {pos(a['epoch'], a['round'])}" for a in f["ignored"]))
+    return out
+
+
 # The largest epoch or round: 18 digits, as the shell's heartbeat takes
 # (_roost_uint), and within SQLite's 64-bit INTEGER.
 POS_MAX = 10**18 - 1
