@@ -11,7 +11,6 @@ run the same scenario through both on one database file.
 """
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from typing import Any
@@ -19,10 +18,8 @@ from typing import Any
 from . import db as dbm
 from . import proc
 from .errors import RoostError, UsageError
-from .leases import LeasesMixin
 from .messages import MessagesMixin
 from .progress import ProgressMixin
-from .tasks import TasksMixin
 from .text import sqltext
 
 # The same order as _roost_ident in lib/roost/core.sh. Claude Code, Codex and
@@ -132,7 +129,8 @@ class CoreMixin:
              seen: int = 0, actor: str | None = None) -> dict[str, Any]:
         """Append one event (inside a transaction); returns {seq, ts}."""
         if body is not None and not isinstance(body, str):
-            body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            from .text import dumps
+            body = dumps(body)
         who = actor or self._resolve() or "operator"
         self.conn.execute(
             "INSERT INTO emit(agent, kind, target, body, at, seen) "
@@ -235,8 +233,10 @@ class CoreMixin:
             "WHEN ? IS NOT NULL AND ? != epoch THEN 0 ELSE round END, "
             "epoch = coalesce(?, epoch) WHERE id = ?",
             (round, round, epoch, epoch, epoch, a))
-        ep, rd = c.execute("SELECT epoch, round FROM agents WHERE id = ?", (a,)).fetchone()
-        ev = self.emit("heartbeat", a, {"epoch": ep, "round": rd}, now=now)
+        # The body made by SQLite, as the shell's heartbeat makes it.
+        ep, rd, body = c.execute("SELECT epoch, round, json_object('epoch', epoch, 'round', round) "
+                                 "FROM agents WHERE id = ?", (a,)).fetchone()
+        ev = self.emit("heartbeat", a, body, now=now)
         return {"agent": a, "seq": ev["seq"], "ts": ev["ts"], "epoch": ep, "round": rd}
 
     def agents(self) -> list[dict[str, Any]]:
@@ -418,8 +418,25 @@ class _Tx:
         return out
 
 
-from .hooks import HooksMixin  # noqa: E402  (hooks imports nothing from api at load time)
+class Quick(ProgressMixin, MessagesMixin, CoreMixin):
+    """The part of Roost the quick commands (frontier, sync) use: identity,
+    liveness, progress and messages, without the lease, task and hook
+    parts, whose modules a command that uses only this never imports
+    (about a millisecond of its start). Its methods are Roost's very own:
+    none of the parts Roost adds redefines one (a test checks)."""
 
 
-class Roost(HooksMixin, ProgressMixin, MessagesMixin, TasksMixin, LeasesMixin, CoreMixin):
-    """Every roost operation, for one database and one caller."""
+def __getattr__(name: str):
+    """Roost, made when first asked for (`from roost.api import Roost` does):
+    importing this module does not import the lease, task and hook parts."""
+    if name != "Roost":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .hooks import HooksMixin
+    from .leases import LeasesMixin
+    from .tasks import TasksMixin
+
+    class Roost(HooksMixin, ProgressMixin, MessagesMixin, TasksMixin, LeasesMixin, CoreMixin):
+        """Every roost operation, for one database and one caller."""
+
+    Roost.__qualname__ = "Roost"
+    return globals().setdefault("Roost", Roost)  # one class, should two threads ask at once

@@ -74,9 +74,12 @@ class Globals:
         self.missing = ""  # a global flag given without its value
         self.made: list[Any] = []  # the Roosts a command opened (see _seen)
 
-    def roost(self, **kw: Any):
-        from .api import Roost
-        r = Roost(self.db, self.agent, agent_how="--agent" if self.agent else None, **kw)
+    def roost(self, quick: bool = False, **kw: Any):
+        """The command's Roost; quick: an api.Quick, for a command that uses
+        nothing of the lease, task and hook parts (frontier, sync)."""
+        from . import api
+        r = (api.Quick if quick else api.Roost)(
+            self.db, self.agent, agent_how="--agent" if self.agent else None, **kw)
         self.made.append(r)
         return r
 
@@ -130,8 +133,20 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _help_option() -> click.Option:
+    """-h/--help, the option click would add, made here with its text
+    given: click's own asks gettext for a translation of it, which imports
+    locale (about a millisecond) on every start of every command."""
+    def show_help(ctx, param, value):
+        if value and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit()
+    return click.Option(["-h", "--help"], is_flag=True, expose_value=False, is_eager=True,
+                        help="Show this message and exit.", callback=show_help)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             invoke_without_command=True)
+             invoke_without_command=True, add_help_option=False)
 @click.pass_context
 def group(ctx):
     """roost: coordination for AI coding agents sharing one repository.
@@ -141,6 +156,9 @@ def group(ctx):
     if ctx.invoked_subcommand is None:
         from .commands.help import print_overview
         print_overview()
+
+
+group.params.append(_help_option())
 
 
 def _exec_shell(argv: list[str]) -> None:
@@ -270,5 +288,8 @@ def command(name: str, **kw):
                 _quiet_stdout()
                 return 0
         functools.update_wrapper(wrapper, f)  # keeps click's __click_params__
-        return click.command(name, context_settings={"help_option_names": ["-h", "--help"]}, **kw)(wrapper)
+        cmd = click.command(name, context_settings={"help_option_names": ["-h", "--help"]},
+                            add_help_option=False, **kw)(wrapper)
+        cmd.params.append(_help_option())  # last, where click puts its own
+        return cmd
     return deco

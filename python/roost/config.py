@@ -5,13 +5,13 @@ import re
 
 from .errors import UsageError
 
-_DUR = re.compile(r"^(\d{1,9})([smhd]?)$")
+_DUR = r"^(\d{1,9})([smhd]?)$"  # compiled when first used, not at every start
 _MULT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_duration(v: str, what: str = "duration") -> int:
     """90s, 15m, 2h, 1d or plain seconds -> seconds."""
-    m = _DUR.match(str(v).strip())
+    m = re.match(_DUR, str(v).strip())
     if not m:
         raise UsageError(f"bad {what} {v!r} (use 90s, 15m, 2h, 1d or seconds)")
     return int(m.group(1)) * _MULT[m.group(2)]

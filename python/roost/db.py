@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sqlite3
 import time
 from typing import Iterator
@@ -17,16 +16,19 @@ from .errors import Busy, RoostError, SchemaError, Unavailable, UsageError
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema")
 APP_ID = 1380928340
 MIN_SQLITE = (3, 37, 0)
-_MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_MIGRATION_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def migrations() -> list[tuple[int, str]]:
-    """The migration files, in order, as (version, path)."""
+    """The migration files, in order, as (version, path): NNNN_name.sql
+    with a name of [a-z0-9_]. (Tested without a regex: every connection
+    lists them, and compiling one would cost more than the listing.)"""
     out = []
     for name in sorted(os.listdir(SCHEMA_DIR)):
-        m = _MIGRATION.match(name)
-        if m:
-            out.append((int(m.group(1)), os.path.join(SCHEMA_DIR, name)))
+        num, rest = name[:4], name[5:-4]
+        if (num.isascii() and num.isdigit() and name[4:5] == "_" and name.endswith(".sql")
+                and rest and _MIGRATION_CHARS.issuperset(rest)):
+            out.append((int(num), os.path.join(SCHEMA_DIR, name)))
     return out
 
 
@@ -113,27 +115,31 @@ def _statements(sql: str) -> Iterator[str]:
     """Split an SQL script into complete statements (triggers included),
     skipping sqlite3 CLI dot-command lines."""
     buf = ""
+    code = False  # buf has a line other than blanks and -- comments
     for line in sql.splitlines(keepends=True):
-        empty = all(not ln.strip() or ln.strip().startswith("--") for ln in buf.splitlines())
-        if empty and line.lstrip().startswith("."):
+        s = line.strip()
+        if not code and s.startswith("."):
             continue
         buf += line
+        if s and not s.startswith("--"):
+            code = True
         if sqlite3.complete_statement(buf):
             if buf.strip():
                 yield buf
             buf = ""
-    if buf.strip() and not all(
-        ln.strip().startswith("--") or not ln.strip() for ln in buf.splitlines()
-    ):
+            code = False
+    if code:
         yield buf
 
 
 _CONNECTION_SQL: list[str] | None = None
 
 
-# The per-connection set-up, and the TEMP objects the shell makes only in
-# the commands that use them (every Python connection gets them all).
-CONNECTION_FILES = ("connection.sql", "tasks_notice.sql", "tasks_json.sql")
+# The per-connection set-up. The TEMP objects only the task board uses
+# (tasks_notice.sql, tasks_json.sql) are made on a connection when the
+# board first needs them (TasksMixin._tconn), as the shell's claim reads
+# them: every other command's connection goes without them.
+CONNECTION_FILES = ("connection.sql",)
 
 
 def _connection_sql() -> list[str]:
@@ -380,11 +386,18 @@ def set_now(conn: sqlite3.Connection, t: int | None = None) -> int:
     return t
 
 
+_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
 def check_id(agent: str, what: str = "agent id") -> str:
-    """Validate an agent id: [A-Za-z0-9][A-Za-z0-9._-]{0,63}, not all/operator."""
+    """Validate an agent id: [A-Za-z0-9][A-Za-z0-9._-]{0,63}, not all/operator.
+    (Tested without a regex: most commands check one id, and compiling the
+    pattern costs more than the test.)"""
     if (
         not isinstance(agent, str)
-        or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", agent)
+        or not 0 < len(agent) <= 64
+        or agent[0] in "._-"
+        or not _ID_CHARS.issuperset(agent)
         or agent in ("all", "operator")
     ):
         raise UsageError(

@@ -14,7 +14,6 @@ holds the payload or the environment (some CLIs pass API keys to hooks).
 """
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import sys
@@ -344,6 +343,8 @@ class HooksMixin:
                           env: Mapping[str, str]) -> tuple[str | None, list[str], str | None]:
         """Mark the session ended; its agent is gone unless another live
         session uses the same id; release its leases when configured."""
+        import json
+
         from . import proc
         sid, agent = h["sid"], h["me"]
         if not sid or not agent:

@@ -13,7 +13,6 @@ path, the wait loop, `locks` and `gc`.
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterable
@@ -266,6 +265,7 @@ class LeasesMixin:
 
     @staticmethod
     def _lease_json(rows: list[str]) -> dict[str, Any]:
+        import json
         return json.loads(rows[0]) if rows and rows[0].startswith("{") else {}
 
     # -- lock -------------------------------------------------------------
@@ -472,6 +472,7 @@ class LeasesMixin:
         """Live leases with their holder's state, and queued requests; with
         all=True also expired ones not yet collected and, from the log,
         released, reclaimed, broken and collected ones."""
+        import json
         c = self.conn
         me = self.me() if mine else None
         with self.tx() as now:

@@ -13,7 +13,6 @@ Also `python -m roost.messages recv --wait ...`: the slow path the shell's
 """
 from __future__ import annotations
 
-import json
 import re
 import sys
 import time
@@ -23,7 +22,7 @@ from typing import Any
 from .errors import Denied, RoostError, UsageError
 from .text import clean
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"  # compiled when first used, not at every start
 
 # A registered agent x matches an address element t(k, v): a group (all,
 # role:, team:) leaves out the sender, a named id does not. The same SQL as
@@ -45,7 +44,7 @@ def parse_to(to: str) -> list[tuple[str, str | None, str]]:
             out.append(("all", None, "all"))
         elif el.startswith(("role:", "team:")):
             k, _, v = el.partition(":")
-            if not _NAME.fullmatch(v):
+            if not re.fullmatch(_NAME, v):
                 raise UsageError(f"bad address {el!r}: a {k} name is [A-Za-z0-9][A-Za-z0-9._-]{{0,63}}")
             out.append((k, v, el))
         else:
@@ -103,6 +102,12 @@ def first_line(body: str) -> str:
     return _cut(clean(body.split("\n", 1)[0]).replace("\t", " "))
 
 
+def id_array(ids: list[int]) -> str:
+    """Message ids as a JSON array, the bytes json.dumps writes compactly
+    (recv and sync need no json module: it is imported only when used)."""
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
 def _ago(now: int, t: int) -> str:
     from .text import ago
     return ago(now, t)
@@ -119,7 +124,7 @@ class MessagesMixin:
         rows = self.conn.execute(
             f"SELECT {_COLS} FROM events e JOIN messages m ON m.id = e.seq "
             "WHERE e.seq IN (SELECT value FROM json_each(?)) ORDER BY e.seq",
-            (json.dumps(ids),)).fetchall()
+            (id_array(ids),)).fetchall()
         return [_msg(r) for r in rows]
 
     def _take(self, me: str, now: int, *, sender: str | None = None, limit: int | None = None,
@@ -142,9 +147,9 @@ class MessagesMixin:
         if not ids:
             return []
         c.execute("UPDATE deliveries SET read_at = ? WHERE agent = ? AND msg IN "
-                  "(SELECT value FROM json_each(?))", (now, me, json.dumps(ids)))
+                  "(SELECT value FROM json_each(?))", (now, me, id_array(ids)))
         rows = self._msg_rows(ids)
-        self.emit("msg.recv", me, {"ids": ids}, now=now, seen=max(r["ts"] for r in rows))
+        self.emit("msg.recv", me, '{"ids":' + id_array(ids) + "}", now=now, seen=max(r["ts"] for r in rows))
         return rows
 
     def _known(self, me: str, mid: int) -> Any:
@@ -345,7 +350,7 @@ class MessagesMixin:
             st: dict[int, list] = {i: [] for i in ids}
             for r in c.execute(
                     "SELECT d.msg, d.agent, d.read_at, d.acked_at FROM json_each(?) j CROSS JOIN agents x CROSS JOIN deliveries d "
-                    "WHERE d.agent = x.id AND d.msg = j.value ORDER BY d.msg, d.agent", (json.dumps(ids),)):
+                    "WHERE d.agent = x.id AND d.msg = j.value ORDER BY d.msg, d.agent", (id_array(ids),)):
                 st[r["msg"]].append({"agent": r["agent"], "read_at": r["read_at"], "acked_at": r["acked_at"]})
         for m in rows:
             b = m.pop("body")

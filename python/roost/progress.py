@@ -16,7 +16,6 @@ missing.
 """
 from __future__ import annotations
 
-import json
 import time
 from typing import Any, Callable
 
@@ -35,6 +34,32 @@ def past(epoch: int, round: int, n: int, r: int | None) -> bool:
     if r is None:
         return epoch > n
     return (epoch, round) > (n, r)
+
+
+def verdict_lines(f: dict) -> list[str]:
+    """Human lines for a frontier answer (shared by frontier, gate, sync:
+    here, so that sync and gate need not import the frontier command)."""
+    out = []
+    if "epoch" in f:
+        what = pos(f["epoch"], f["round"])
+        if f["safe"]:
+            out.append(f"SAFE to finalize {what}: every live agent"
+                       + (" but you" if f["agent"] else "") + " is past it")
+        else:
+            out.append(f"NOT SAFE to finalize {what}")
+            out += [f"  blocked by {b['agent']} at {pos(b['epoch'], b['round'])} ({b['state']})"
+                    for b in f["blockers"]]
+    else:
+        fr = f["frontier"]
+        if fr is None:
+            out.append("frontier: empty (no live agents)")
+        else:
+            out.append(f"frontier: {pos(fr['epoch'], fr['round'])} ({', '.join(fr['agents'])})")
+            out += [f"  {pos(p['epoch'], p['round'])}: {', '.join(p['agents'])}" for p in f["positions"]]
+    if f["ignored"]:
+        out.append("ignored (gone): " + ", ".join(
+            f"{a['agent']} at {pos(a['epoch'], a['round'])}" for a in f["ignored"]))
+    return out
 
 
 # The largest epoch or round: 18 digits, as the shell's heartbeat takes
@@ -235,6 +260,7 @@ def _brief(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decision_text(body: str | None) -> str:
+    import json
     try:
         v = json.loads(body) if body else None
     except ValueError:

@@ -18,7 +18,6 @@ print the same bytes.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 from typing import Any, Iterable, Iterator
@@ -27,20 +26,24 @@ from . import proc
 from .config import parse_duration
 from .db import SCHEMA_DIR, _statements
 from .errors import Denied, RoostError, UsageError
-from .text import sqltext
+from .text import dumps, sqltext
 
-_TASK_ID = re.compile(r"^(?:[Tt]-)?(\d{1,18})$")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_TARGET = re.compile(r"^(role:)?([A-Za-z0-9][A-Za-z0-9._-]{0,63})$")
+# Patterns, compiled (by re's cache) when first used, not at import: the
+# frontier and sync import this module and never use them.
+_TASK_ID = r"^(?:[Tt]-)?(\d{1,18})$"
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+_TARGET = r"^(role:)?([A-Za-z0-9][A-Za-z0-9._-]{0,63})$"
 STATUSES = ("open", "claimed", "done", "blocked", "stuck", "cancelled")
 _SQL: dict[str, list[str]] = {}
+# TEMP objects of the board, made on a connection when it first needs them.
+TEMP_FILES = ("tasks_notice.sql", "tasks_json.sql")
 
 
 def task_num(tid: Any) -> int:
     """The number of a task id: T-42, t-42, 42 -> 42 (UsageError otherwise)."""
     if isinstance(tid, int) and not isinstance(tid, bool) and tid >= 0:
         return tid
-    m = _TASK_ID.match(str(tid)) if isinstance(tid, str) else None
+    m = re.match(_TASK_ID, str(tid)) if isinstance(tid, str) else None
     if not m:
         raise UsageError(f"bad task id {tid!r} (want T-42 or 42)")
     return int(m.group(1))
@@ -83,9 +86,23 @@ class TasksMixin:
         except _Rollback:
             pass
 
+    def _tconn(self):
+        """The connection, with the TEMP task_notice and task_json views
+        (tasks_notice.sql, tasks_json.sql) made on it when missing: only the
+        board uses them, so other commands' connections go without. Looked
+        up rather than remembered: a transaction rolled back (a dry run)
+        takes views made in it away."""
+        c = self.conn
+        if c.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'task_json'").fetchone() is None:
+            for name in TEMP_FILES:
+                for stmt in _sql(name):
+                    c.execute(stmt)
+        return c
+
     def _run_sql(self, name: str, **params: Any) -> None:
+        c = self._tconn()
         for stmt in _sql(name):
-            self.conn.execute(stmt, params)
+            c.execute(stmt, params)
 
     def _board(self, now: int) -> list[str]:
         """Board upkeep (inside a transaction): record agents whose process
@@ -100,14 +117,15 @@ class TasksMixin:
     def _notify(self, target: str, task: int, about: str, text: str, now: int) -> None:
         """The one Python path for a task notification (a 'notice' event per
         recipient today; see the task_notice view in tasks_notice.sql)."""
-        body = json.dumps({"task": f"T-{task}", "about": about, "by": self._resolve() or "operator",
-                           "text": text}, ensure_ascii=False, separators=(",", ":"))
-        self.conn.execute(
+        body = dumps({"task": f"T-{task}", "about": about, "by": self._resolve() or "operator",
+                      "text": text})
+        self._tconn().execute(
             "INSERT INTO task_notice(actor, target, body, at) VALUES (?, ?, CAST(? AS TEXT), ?)",
             (self._resolve() or "operator", target, sqltext(body), now))
 
     def _task_json(self, n: int) -> dict[str, Any]:
-        r = self.conn.execute("SELECT json FROM task_json WHERE id = ?", (n,)).fetchone()
+        import json
+        r = self._tconn().execute("SELECT json FROM task_json WHERE id = ?", (n,)).fetchone()
         return json.loads(r[0])
 
     def _task_row(self, n: int):
@@ -120,7 +138,7 @@ class TasksMixin:
         """Check an AGENT or role:R address; an agent must be registered."""
         if v is None:
             return None
-        m = _TARGET.match(v) if isinstance(v, str) else None
+        m = re.match(_TARGET, v) if isinstance(v, str) else None
         if not m or (not m.group(1) and v in ("all", "operator")):
             raise UsageError(f"bad {what} {v!r} (want an agent id or role:NAME)")
         if not m.group(1) and self.conn.execute("SELECT 1 FROM agents WHERE id = ?", (v,)).fetchone() is None:
@@ -153,7 +171,7 @@ class TasksMixin:
             raise UsageError(f"bad priority {priority!r} (a whole number)")
         deps = sorted({task_num(a) for a in after})
         keys = sorted({canonical_path(f, self.root, cwd) for f in files})
-        if queue is not None and not _NAME.match(queue):
+        if queue is not None and not re.match(_NAME, queue):
             raise UsageError(f"bad queue name {queue!r}")
         out: dict[str, Any] = {}
         with self._change(dry_run) as now:
@@ -219,6 +237,7 @@ class TasksMixin:
         `claim` would hand the caller, in that order; mine: held by the
         caller. Each task also has 'holder_state' (the holder's liveness,
         'ended' when its claim ran out)."""
+        import json
         if status is not None and status not in STATUSES:
             raise UsageError(f"bad status {status!r} (one of {', '.join(STATUSES)})")
         where = []
@@ -241,7 +260,7 @@ class TasksMixin:
                 where.append("t.queue = :queue")
             w = ("WHERE " + " AND ".join(where)) if where else ""
             order = "t.priority DESC, t.id" if ready else "t.id"
-            rows = self.conn.execute(
+            rows = self._tconn().execute(
                 f"SELECT j.json, {_HOLDER_STATE} AS hs FROM tasks t JOIN task_json j ON j.id = t.id "
                 f"LEFT JOIN agent_state a ON a.id = t.holder {w} ORDER BY {order}",
                 {"now": now, "me": me, "status": status, "queue": queue}).fetchall()
@@ -254,10 +273,11 @@ class TasksMixin:
 
     def task_show(self, tid: Any) -> dict[str, Any]:
         """One task with 'holder_state' and its 'history' (its events)."""
+        import json
         n = task_num(tid)
         with self.tx() as now:
             self._board(now)
-            r = self.conn.execute(
+            r = self._tconn().execute(
                 f"SELECT j.json, {_HOLDER_STATE} AS hs FROM tasks t JOIN task_json j ON j.id = t.id "
                 "LEFT JOIN agent_state a ON a.id = t.holder WHERE t.id = :n", {"now": now, "n": n}).fetchone()
             if r is None:
@@ -446,7 +466,7 @@ class TasksMixin:
         """Create or update a queue. Tasks added to it are offered to handler;
         one still unclaimed past sla escalates to escalate_to (default: the
         task_notify setting)."""
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not re.match(_NAME, name):
             raise UsageError(f"bad queue name {name!r} (want [A-Za-z0-9][A-Za-z0-9._-]{{0,63}})")
         secs = None if sla is None else (sla if isinstance(sla, int) else parse_duration(str(sla), "duration for --sla"))
         if secs is not None and secs <= 0:
@@ -489,11 +509,12 @@ class TasksMixin:
         while a live claim holds it), 'left' (seconds before the target,
         negative past it; None without a target or while claimed) and
         'overdue'. Reading runs the board upkeep, so overdue tasks escalate."""
+        import json
         with self.tx() as now:
             if name is not None and self.conn.execute("SELECT 1 FROM queues WHERE name = ?", (name,)).fetchone() is None:
                 raise UsageError(f"no such queue {name!r}")
             self._board(now)
-            rows = self.conn.execute(
+            rows = self._tconn().execute(
                 "SELECT j.json, t.created_at, q.sla, " + _HOLDER_STATE + " AS hs, "
                 "CASE WHEN t.status = 'open' AND t.waiting = 0 THEN t.offered_at "
                 "     WHEN t.status = 'claimed' AND (a.state = 'gone' OR a.last_seen + t.lease_secs <= :now) "

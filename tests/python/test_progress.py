@@ -769,6 +769,30 @@ def test_sync_applies_the_lamport_receive_rule(db, roost, api):
     assert recv[-1]["ts"] > sent["ts"]
 
 
+def test_quick_is_roost_without_the_lease_task_and_hook_parts_and_changes_none_of_its_methods():
+    from roost.api import Quick, Roost
+    assert set(Quick.__mro__[1:]) < set(Roost.__mro__)
+    for name in dir(Quick):
+        if not name.startswith("__"):
+            assert getattr(Quick, name) is getattr(Roost, name), name
+
+
+def test_frontier_and_sync_import_nothing_only_other_commands_use(db, roost):
+    """Their start stays quick (issue 6): the lease, task and hook parts,
+    json (but with --json), locale (click's gettext) and sqlite-utils
+    stay unimported. Python lists what it imports with PYTHONPROFILEIMPORTTIME."""
+    roost("register", "bob")
+    roost("--agent", "alice", "send", "bob", "editing auth.go")
+    unwanted = {"roost.leases", "roost.tasks", "roost.hooks", "roost.config", "json", "locale",
+                "sqlite_utils"}
+    for args in (["frontier"], ["frontier", "--epoch", "1"], ["sync"], ["sync", "--epoch", "1"]):
+        r = roost("--agent", "bob", *args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+        assert r.rc in (0, 2), r
+        imported = {ln.rsplit("|", 1)[1].strip() for ln in r.err.splitlines() if ln.startswith("import time:")}
+        assert "roost.progress" in imported, r.err  # the listing is there
+        assert not imported & unwanted, (args, imported & unwanted)
+
+
 def test_the_clockmail_scene_works_with_roost_in_place_of_cm(tmp_path, roost):
     """The example session of the clockmail README, `cm` -> `roost`, two
     terminals as two environments. roost refuses a message to an agent it

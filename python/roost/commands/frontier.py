@@ -4,33 +4,8 @@ from __future__ import annotations
 import click
 
 from ..cli import command
+from ..progress import verdict_lines
 from ..text import emit_json
-
-
-def verdict_lines(f: dict) -> list[str]:
-    """Human lines for a frontier answer (shared by frontier, gate, sync)."""
-    from ..progress import pos
-    out = []
-    if "epoch" in f:
-        what = pos(f["epoch"], f["round"])
-        if f["safe"]:
-            out.append(f"SAFE to finalize {what}: every live agent"
-                       + (" but you" if f["agent"] else "") + " is past it")
-        else:
-            out.append(f"NOT SAFE to finalize {what}")
-            out += [f"  blocked by {b['agent']} at {pos(b['epoch'], b['round'])} ({b['state']})"
-                    for b in f["blockers"]]
-    else:
-        fr = f["frontier"]
-        if fr is None:
-            out.append("frontier: empty (no live agents)")
-        else:
-            out.append(f"frontier: {pos(fr['epoch'], fr['round'])} ({', '.join(fr['agents'])})")
-            out += [f"  {pos(p['epoch'], p['round'])}: {', '.join(p['agents'])}" for p in f["positions"]]
-    if f["ignored"]:
-        out.append("ignored (gone): " + ", ".join(
-            f"{a['agent']} at {pos(a['epoch'], a['round'])}" for a in f["ignored"]))
-    return out
 
 
 @command("frontier", epilog="Usage: roost frontier [--epoch N [--round R]] [--strict]")
@@ -53,7 +28,7 @@ def cli(g, epoch, round_, strict):
     "round"}]}; with --epoch also "epoch", "round", "safe", "blockers".
 
     Exit codes: 0 printed, or SAFE; 2 NOT SAFE; 64 bad arguments; 75 busy."""
-    f = g.roost().frontier(epoch, round_, strict=strict)
+    f = g.roost(quick=True).frontier(epoch, round_, strict=strict)
     if g.json:
         emit_json(f)
     elif not g.quiet:

@@ -42,8 +42,7 @@ def cli(g, epoch, round_, timeout, interval, check, strict):
 
     Exit codes: 0 SAFE; 2 still NOT SAFE at the timeout (or at once with
     --check); 64 bad arguments; 75 busy."""
-    from ..progress import GateClosed
-    from .frontier import verdict_lines
+    from ..progress import GateClosed, verdict_lines
     t = 0.0 if check else seconds(timeout, "--timeout")
     step = seconds(interval, "--interval")
     if step <= 0:

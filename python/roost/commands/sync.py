@@ -29,8 +29,8 @@ def cli(g, epoch, round_, strict):
 
     Exit codes: 0 done, or SAFE with --epoch; 2 NOT SAFE (with --epoch); 64
     bad arguments or no identity; 75 busy."""
-    from .frontier import verdict_lines
-    s = g.roost().sync(epoch, round_, strict=strict)
+    from ..progress import verdict_lines
+    s = g.roost(quick=True).sync(epoch, round_, strict=strict)
     f = s["frontier"]
     if g.json:
         emit_json(s)

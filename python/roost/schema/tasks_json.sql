@@ -1,9 +1,9 @@
 -- Not a migration: per-connection TEMP objects, made only where needed.
 -- Every roost command parses the whole persisted schema when it starts,
 -- so what only some commands use lives here instead of in a migration
--- (0008_lean.sql dropped the persisted copies). Python runs this file on
--- every connection (roost/db.py); the shell `.read`s it in the commands
--- that use it (claim).
+-- (0008_lean.sql dropped the persisted copies). Both languages run it
+-- only where it is used: Python on a connection when the task board first
+-- needs it (TasksMixin._tconn in roost/tasks.py), the shell in claim.
 
 -- One JSON shape for a task, used by the shell's claim and by Python, so
 -- both print the same bytes. Needs no "now": lease_until is derived from
