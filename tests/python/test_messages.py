@@ -521,9 +521,16 @@ def test_recv_wait_with_from_ignores_other_senders(db):
     assert recv_ids("bob") == [a["id"]]
 
 
+def _default_sigint() -> None:
+    # A suite started in the background by a non-interactive shell inherits
+    # SIGINT ignored, and so would watch: these tests stop it with SIGINT.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _watch(*args, agent=None):
     argv = [str(BIN)] + (["--agent", agent] if agent else []) + ["watch", *args]
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0,
+                            preexec_fn=_default_sigint)
 
 
 def _lines(p, n, timeout=10.0):
