@@ -23,10 +23,3 @@ CREATE TEMP TABLE IF NOT EXISTS lease_req (
   pat    TEXT,                      -- the key as a pattern: 'src/' is 'src/**'
   UNIQUE (key, kind)
 );
--- Every lease row (held or queued, anyone's, live or not) that overlaps a
--- request: the geometry alone (leases_near.sql or leases_match.sql).
-CREATE TEMP TABLE IF NOT EXISTS lease_hit (
-  n  INTEGER NOT NULL,
-  id INTEGER NOT NULL,
-  PRIMARY KEY (n, id)
-) WITHOUT ROWID;

@@ -25,6 +25,9 @@ CREATE TEMP TABLE IF NOT EXISTS lease_blk (
   until INTEGER NOT NULL, state TEXT NOT NULL, queued INTEGER NOT NULL, ts INTEGER NOT NULL,
   pid INTEGER, pid_start TEXT, host TEXT, wait INTEGER, msg TEXT
 );
+-- Every lease row (held or queued, anyone's, live or not) that overlaps a
+-- request: the geometry alone (as leases_near.sql makes it for files).
+CREATE TEMP TABLE IF NOT EXISTS lease_hit (n INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (n, id)) WITHOUT ROWID;
 DELETE FROM lease_hit;
 DELETE FROM lease_blk;
 UPDATE lease_req SET

@@ -9,6 +9,8 @@
 -- never match '/', a ** segment matches zero or more whole segments). A
 -- resource only meets the same name. Equal to leases_match.sql's lease_hit
 -- for such requests (tests/python/test_leases_near.py compares them).
+-- lease_hit is made here, not in leases_begin.sql: lock's fast path needs none.
+CREATE TEMP TABLE IF NOT EXISTS lease_hit (n INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (n, id)) WITHOUT ROWID;
 DELETE FROM lease_hit;
 INSERT OR IGNORE INTO lease_hit(n, id)
 WITH RECURSIVE
