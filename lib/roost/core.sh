@@ -215,10 +215,17 @@ INSERT INTO roost_stop SELECT 1 FROM roost_err LIMIT 1;
 # counts as the caller being seen).
 _roost_end() {
   _roost_s="${_roost_s}COMMIT;
-SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1), '0');
-.timeout 0
+"
+  _roost_status
+  _roost_s="${_roost_s}.timeout 0
 "
   _roost_wal_restart
+}
+
+# _roost_status: print the status line: the first status in roost_err, else 0.
+_roost_status() {
+  _roost_s="${_roost_s}SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1), '0');
+"
 }
 
 # _roost_wal_keep / _roost_wal_restart: the shell's commands keep the WAL

@@ -181,8 +181,8 @@ DELETE FROM roost_err WHERE (SELECT v FROM roost_ctx WHERE k = 'due') OR EXISTS 
   if [ -n "$_roost_dry" ]; then
     # Report the status, then undo everything (roost_err is a temp table:
     # the rollback would empty it, so it is read first).
-    _roost_s="${_roost_s}SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1), '0');
-ROLLBACK;
+    _roost_status
+    _roost_s="${_roost_s}ROLLBACK;
 "
   else
     _roost_end
