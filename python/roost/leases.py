@@ -225,32 +225,41 @@ class LeasesMixin:
         become gone, waiters leave the queue) and the match runs again."""
         c = self.conn
         self._lease_run("match", p)
+        if self._lease_bury(c.execute("SELECT DISTINCT wait, holder, pid, pid_start, host FROM lease_blk "
+                                      "WHERE pid IS NOT NULL").fetchall(), now):
+            c.execute("DELETE FROM lease_hit")
+            c.execute("DELETE FROM lease_blk")
+            self._lease_run("match", p)
+
+    def _lease_bury(self, suspects: list[Any], now: int) -> bool:
+        """The suspects (wait, holder, pid, pid_start, host: someone in the
+        way with a process on record) whose process died: a holder is
+        recorded dead, a waiter's request leaves the queue (what the shell's
+        _roost_lease_dead writes). True when any was."""
         changed = False
-        for r in c.execute("SELECT DISTINCT wait, holder, pid, pid_start, host FROM lease_blk "
-                           "WHERE pid IS NOT NULL").fetchall():
+        for r in suspects:
             if not proc.pid_dead(r["pid"], r["pid_start"], r["host"]):
                 continue
             if r["wait"] is None:
                 changed |= self.mark_dead(r["holder"], now)
-            elif c.execute("DELETE FROM lease_waits WHERE id = ? AND pid IS ? AND pid_start IS ?",
-                           (r["wait"], r["pid"], r["pid_start"])).rowcount:
+            elif self.conn.execute("DELETE FROM lease_waits WHERE id = ? AND pid IS ? AND pid_start IS ?",
+                                   (r["wait"], r["pid"], r["pid_start"])).rowcount:
                 self._lease_emit("lease.unqueue", r["holder"], {"wait": r["wait"], "why": "its process died"}, now)
                 changed = True
-        if changed:
-            c.execute("DELETE FROM lease_hit")
-            c.execute("DELETE FROM lease_blk")
-            self._lease_run("match", p)
+        return changed
 
     def _lease_fast(self, p: dict[str, Any]) -> bool:
         """fast.sql: True when it settled the request (nothing overlaps)."""
         self._lease_run("fast", p)
         return self.conn.execute("SELECT 1 FROM roost_ctx WHERE k = 'lease_fast'").fetchone() is not None
 
-    def _lease_show(self, what: str, p: dict[str, Any]) -> list[str]:
-        """The rows lock or check prints: JSON, or cleaned lines."""
+    def _lease_show(self, what: str, p: dict[str, Any], out: bool = False) -> list[str]:
+        """The rows an operation prints: WHAT_json.sql's JSON, or the lines of
+        WHAT_text.sql (and of out.sql, which prints the lines it wrote, when
+        out), as the shell's _roost_lease_show_out reads them."""
         if p["json"]:
             return self._lease_run(f"{what}_json", p)
-        return self._lease_run(f"{what}_text", p) + self._lease_run("out", p)
+        return self._lease_run(f"{what}_text", p) + (self._lease_run("out", p) if out else [])
 
     def _lease_emit(self, kind: str, target: str, body: Any, now: int) -> None:
         """A lease event from Python: stamped and advancing lease_clock, as
@@ -320,7 +329,7 @@ class LeasesMixin:
             else:
                 self._lease_match(p, now)
                 self._lease_run("lock", p)
-                rows = self._lease_show("lock", p)
+                rows = self._lease_show("lock", p, out=True)
             err = self._lease_err()
             q = self.conn.execute("SELECT v FROM roost_ctx WHERE k = 'lease_wait'").fetchone()
         return rows, err, (q[0] if q else None)
@@ -417,7 +426,7 @@ class LeasesMixin:
 
     def _lease_check(self, p: dict[str, Any], now: int, wide: bool) -> list[str]:
         """The steps of lock --check, as the shell takes them (near.sql for
-        files and resources, else match.sql; fast_check.sql when nothing
+        files and resources, else match.sql; fast_check_*.sql when nothing
         overlaps; else check.sql), then the slow path: a holder in the way
         whose process on this host died is recorded as dead and the check
         runs again."""
@@ -425,17 +434,13 @@ class LeasesMixin:
         for _ in range(2):
             self._lease_run("match" if wide else "near", p)
             if c.execute("SELECT 1 FROM lease_hit LIMIT 1").fetchone() is None:
-                return self._lease_run("fast_check_json" if p["json"] else "fast_check", p)
+                return self._lease_show("fast_check", p)
             c.execute("DELETE FROM roost_err")
             self._lease_run("check", p)
-            changed = False
-            for r in c.execute("SELECT DISTINCT holder, pid, pid_start, host FROM lease_chk "
-                               "WHERE pid IS NOT NULL AND NOT mine").fetchall():
-                if proc.pid_dead(r["pid"], r["pid_start"], r["host"]):
-                    changed |= self.mark_dead(r["holder"], now)
-            if not changed:
+            if not self._lease_bury(c.execute("SELECT DISTINCT NULL AS wait, holder, pid, pid_start, host "
+                                              "FROM lease_chk WHERE pid IS NOT NULL AND NOT mine").fetchall(), now):
                 break
-        return self._lease_run("check_json" if p["json"] else "check_text", p)
+        return self._lease_show("check", p)
 
     def _lease_simple(self, name: str, reqs: list[tuple[str, str]], **kw: Any) -> dict[str, Any]:
         with self.tx() as now:
