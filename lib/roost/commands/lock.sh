@@ -104,6 +104,19 @@ _roost_cmd_lock() {
   return "$_roost_rc"
 }
 
+# _roost_lease_show_out NAME [out]: read what prints the result: NAME_json
+# with --json; else, unless --quiet, NAME_text (and leases_out.sql, which
+# prints the lines NAME_text wrote, when out is given).
+_roost_lease_show_out() {
+  if [ -n "$_roost_opt_json" ]; then
+    _roost_lease_read "${1}_json"
+  elif [ -z "$_roost_opt_quiet" ]; then
+    _roost_lease_read "${1}_text"
+    [ -n "${2:-}" ] && _roost_lease_read "$2"
+  fi
+  return 0
+}
+
 # _roost_lock_script: the script of lock (and lock --check).
 _roost_lock_script() {
   _roost_begin
@@ -140,12 +153,7 @@ BEGIN IMMEDIATE;
   _roost_s="$_roost_s$_roost_ldead"
   _roost_lease_read match
   _roost_lease_read lock
-  if [ -n "$_roost_opt_json" ]; then
-    _roost_lease_read lock_json
-  elif [ -z "$_roost_opt_quiet" ]; then
-    _roost_lease_read lock_text
-    _roost_lease_read out
-  fi
+  _roost_lease_show_out lock out
   _roost_s="${_roost_s}SELECT char(30) || 'q' || char(9) || v || char(9) || @me FROM roost_ctx WHERE k = 'lease_wait';
 "
   _roost_lease_suspects lease_blk '' wait
@@ -170,22 +178,15 @@ _roost_check_script() {
   _roost_s="${_roost_s}BEGIN;
 "
   if [ -n "$_roost_lwide" ]; then _roost_lease_read match; else _roost_lease_read near; fi
-  if [ -n "$_roost_opt_json" ]; then
-    _roost_lease_read fast_check_json
-  elif [ -z "$_roost_opt_quiet" ]; then
-    _roost_lease_read fast_check
-  fi
+  _roost_lease_show_out fast_check
   _roost_s="${_roost_s}SELECT char(31) || '0' WHERE NOT EXISTS (SELECT 1 FROM lease_hit);
 INSERT INTO roost_stop SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lease_hit);
 "
   _roost_lease_read check
-  if [ -n "$_roost_opt_json" ]; then
-    _roost_lease_read check_json
-  elif [ -z "$_roost_opt_quiet" ]; then
-    _roost_lease_read check_text
-  fi
+  _roost_lease_show_out check
   _roost_lease_suspects lease_chk ' AND NOT mine' NULL
+  # (The WAL was restarted above: no second restart.)
   _roost_s="${_roost_s}COMMIT;
-SELECT char(31) || coalesce((SELECT rc || char(9) || msg FROM roost_err LIMIT 1), '0');
 "
+  _roost_status
 }

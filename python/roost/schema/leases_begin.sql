@@ -10,7 +10,7 @@
 --
 -- Files, in the order an operation reads them:
 --   lock:    begin, acts, fast, fast_lock (+ out) | match, lock, lock_json | lock_text + out
---   check:   begin, near (files and resources) | match, fast_check[_json] | check, check_json | check_text
+--   check:   begin, near (files and resources) | match, fast_check_json | fast_check_text | check, check_json | check_text
 --   unlock:  begin, acts, unlock (+ out);   renew: begin, acts, renew (+ out)
 -- The shell reads only what a command needs, as sqlite3 prepares every
 -- statement it is given: statements that cannot apply are not given.

@@ -1,4 +1,4 @@
--- leases_fast_check_json.sql: leases_fast_check.sql's answer as JSON (lock --check
+-- leases_fast_check_json.sql: leases_fast_check_text.sql's answer as JSON (lock --check
 -- --json).
 SELECT json_object('free', json('true'),
          'checked', (SELECT json_group_array(json(j)) FROM (SELECT json_object('key', key, 'kind', kind,

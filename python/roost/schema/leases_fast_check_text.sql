@@ -1,4 +1,4 @@
--- leases_fast_check.sql: after leases_near.sql or leases_match.sql, when no
+-- leases_fast_check_text.sql: after leases_near.sql or leases_match.sql, when no
 -- lease row at all overlaps any path (lease_hit is empty), lock --check
 -- needs nothing more: every path is free; say so as leases_check_json.sql
 -- and leases_check_text.sql would. (The shell then stops the script before
