@@ -264,14 +264,26 @@ _roost_run() {
   if [ ! -f "$_roost_db" ]; then
     _roost_python migrate --quiet --db "$_roost_db" || return
   fi
-  _roost_o=$(exec sqlite3 -batch -bail -init /dev/null "$_roost_db" 2>&1 <<_ROOST_EOF_
+  while :; do
+    _roost_o=$(exec sqlite3 -batch -bail -init /dev/null "$_roost_db" 2>&1 <<_ROOST_EOF_
 $_roost_s
 _ROOST_EOF_
 )
+    case $_roost_o in *"$_roost_us"*) ;; *) break ;; esac
+    _roost_t=${_roost_o##*"$_roost_us"}
+    _roost_t=${_roost_t%%"$_roost_nl"*}
+    # A caller not in agents yet stopped the script before any write
+    # (core_begin.sql): run it once more, registering the caller.
+    [ "$_roost_t" = register ] || break
+    _roost_t=".read \"$_roost_schema/core_begin.sql\"
+"
+    case $_roost_s in *"$_roost_t"*) ;; *) break ;; esac
+    _roost_s="${_roost_s%%"$_roost_t"*}INSERT OR REPLACE INTO temp.sqlite_parameters VALUES ('@register', 1);
+$_roost_t.read \"$_roost_schema/core_register.sql\"
+${_roost_s#*"$_roost_t"}"
+  done
   case $_roost_o in
     *"$_roost_us"*)
-      _roost_t=${_roost_o##*"$_roost_us"}
-      _roost_t=${_roost_t%%"$_roost_nl"*}
       _roost_o=${_roost_o%"$_roost_us"*}
       _roost_rc=${_roost_t%%"$_roost_tab"*}
       if [ -n "${_roost_keep:-}" ]; then

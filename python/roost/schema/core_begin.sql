@@ -3,7 +3,8 @@
 -- read by Python, which does the same in roost/db.py and api.py. Kept in a
 -- file so the shell neither parses nor pipes it on every call.
 -- Parameters: @now, @me, @roost_db (the path, for messages), @roost_v (the
--- schema version this roost wants), @roost_app (roost's application_id).
+-- schema version this roost wants), @roost_app (roost's application_id),
+-- @register (set on the second run of a caller seen for the first time).
 -- One transaction for the whole command; refuse a database that is not
 -- roost's, or of another schema version, or a CLI older than 3.37 (GLOB
 -- on the version string: cheaper to compile than parsing it to a number).
@@ -20,10 +21,13 @@ SELECT 69, 'sqlite3 ' || sqlite_version() || ' is too old: install sqlite3 3.37 
      OR sqlite_version() GLOB '3.[12][0-9].*' OR sqlite_version() GLOB '3.3[0-6].*';
 SELECT char(31) || rc || char(9) || msg FROM roost_err LIMIT 1;
 INSERT INTO roost_stop SELECT 1 FROM roost_err LIMIT 1;
--- The caller is seen (an explicit id is registered on first use).
 INSERT INTO roost_ctx VALUES ('now', @now);
-INSERT INTO emit(agent, kind, target, body, at)
-  SELECT @me, 'register', @me, NULL, @now
-  WHERE @me IS NOT NULL AND NOT EXISTS (SELECT 1 FROM agents WHERE id = @me);
-INSERT INTO agents(id, registered_at, last_seen) SELECT @me, @now, @now WHERE @me IS NOT NULL
-  ON CONFLICT(id) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen), dead_at = NULL, ended_at = NULL;
+-- The caller is seen. An explicit id used for the first time is not in
+-- agents yet: the script then stops here with status 'register' (before
+-- anything is written), and the shell runs it once more with @register
+-- set, which reads core_register.sql after this file. Registering costs
+-- that second run once per agent; every other command compiles this small
+-- UPDATE instead of the register event's insert (its trigger program).
+UPDATE agents SET last_seen = max(last_seen, @now), dead_at = NULL, ended_at = NULL WHERE id = @me;
+SELECT char(31) || 'register' WHERE changes() = 0 AND @me IS NOT NULL AND @register IS NULL;
+INSERT INTO roost_stop SELECT 1 WHERE changes() = 0 AND @me IS NOT NULL AND @register IS NULL;
