@@ -39,6 +39,8 @@ counted() { PATH="$fake:$PATH" ROOST_PYTHON="$fake/python3" "$@"; }
 }
 
 @test "lock, lock --check and unlock start exactly one sqlite3 process and no python" {
+  roost register alice >/dev/null
+  roost register bob >/dev/null
   counting
   run -0 counted roost --agent alice lock src/a.py
   run -0 counted roost --agent bob lock --check src/b.py
@@ -56,6 +58,7 @@ counted() { PATH="$fake:$PATH" ROOST_PYTHON="$fake/python3" "$@"; }
   pid=$!
   roost register victim --pid "$pid" >/dev/null
   roost --agent victim lock f >/dev/null
+  roost register bob >/dev/null
   counting
   run -2 --separate-stderr counted roost --agent bob lock f
   [[ "$stderr" == *"held by victim"* ]]
@@ -67,6 +70,20 @@ counted() { PATH="$fake:$PATH" ROOST_PYTHON="$fake/python3" "$@"; }
   [ "$(runs python)" = 0 ]
   run -0 roost log --kind lease.reclaim
   [[ "$output" == *"bob lease.reclaim f {\"from\":\"victim\""* ]]
+}
+
+@test "an id's first command registers it in a second sqlite3 process, once; a first command that fails registers nobody" {
+  counting
+  run -0 counted roost --agent newbie lock --check src/a.py
+  [ "$(runs sqlite3)" = 2 ]
+  run -0 counted roost --agent newbie lock --check src/a.py
+  [ "$(runs sqlite3)" = 3 ]
+  run -0 sqlite3 "$db" "SELECT count(*) FROM events WHERE kind = 'register' AND target = 'newbie'"
+  [ "$output" = 1 ]
+  run -64 counted roost --agent stranger send nobody hi
+  run -0 sqlite3 "$db" "SELECT count(*) FROM agents WHERE id = 'stranger'"
+  [ "$output" = 0 ]
+  [ "$(runs python)" = 0 ]
 }
 
 @test "lock --check exits 0 for free or yours and 2 for another's, without an identity too" {

@@ -37,6 +37,8 @@ runs() { wc -l < "$BATS_TEST_TMPDIR/$1.count" | tr -d ' '; }
 }
 
 @test "claim starts exactly one sqlite3 process and no python" {
+  roost register bob >/dev/null
+  roost register carol >/dev/null
   counting
   PATH="$BATS_TEST_TMPDIR/fake:$PATH" ROOST_PYTHON="$BATS_TEST_TMPDIR/fake/python3" run -0 roost --agent bob claim
   [ "$(runs sqlite3)" = 1 ]
@@ -51,6 +53,7 @@ runs() { wc -l < "$BATS_TEST_TMPDIR/$1.count" | tr -d ' '; }
   pid=$!
   roost register victim --pid "$pid" >/dev/null
   roost --agent victim claim T-1 >/dev/null
+  roost register bob >/dev/null
   counting
   PATH="$BATS_TEST_TMPDIR/fake:$PATH" run -2 --separate-stderr roost --agent bob claim T-1
   [[ "$stderr" == *"held by victim"* ]]
@@ -70,6 +73,7 @@ runs() { wc -l < "$BATS_TEST_TMPDIR/$1.count" | tr -d ' '; }
   roost register victim --pid "$pid" >/dev/null
   roost --agent victim claim T-1 >/dev/null
   sqlite3 "$db" "UPDATE agents SET pid_start = '1' WHERE id = 'victim'"
+  roost register bob >/dev/null
   counting
   PATH="$BATS_TEST_TMPDIR/fake:$PATH" run -0 --separate-stderr roost --agent bob claim T-1
   kill -9 "$pid"; wait "$pid" || :
