@@ -196,6 +196,16 @@ INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost
 "
 }
 
+# _roost_state: make the liveness view (agent_state.sql) before the next
+# statements, once per script: only the scripts that use it pay for it.
+_roost_state() {
+  case $_roost_s in
+    *"/agent_state.sql\""*) ;;
+    *) _roost_s="$_roost_s.read \"$_roost_schema/agent_state.sql\"
+" ;;
+  esac
+}
+
 # _roost_need_me: stop (exit 64) when the caller has no identity.
 _roost_need_me() {
   _roost_s="${_roost_s}SELECT char(31) || '64' || char(9) || 'no identity: pass --agent ID, set ROOST_AGENT, or bind this session with ''roost register ID''' WHERE @me IS NULL;

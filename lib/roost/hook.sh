@@ -181,11 +181,13 @@ $_roost_hb
 _roost_hook_reads() {
   for _roost_hy in "$@"; do
     case $_roost_hy in
-      @leases) _roost_s="${_roost_s}.read \"$_roost_schema/leases_begin.sql\"
+      @leases) _roost_state; _roost_s="${_roost_s}.read \"$_roost_schema/leases_begin.sql\"
 INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER (ORDER BY kind, key), kind, key, 0 FROM hook_tgt;
 .read \"$_roost_schema/leases_match.sql\"
 " ;;
       @reset) _roost_s="${_roost_s}UPDATE hook_gate SET full = 0;
+" ;;
+      gate_pre) _roost_state; _roost_s="${_roost_s}.read \"$_roost_schema/hooks_gate_pre.sql\"
 " ;;
       *) _roost_s="${_roost_s}.read \"$_roost_schema/hooks_$_roost_hy.sql\"
 " ;;

@@ -272,6 +272,7 @@ _roost_lease_add() {
 # _roost_lease_read NAME: the dot-command that runs schema/leases_NAME.sql
 # (quoted as _roost_begin quotes connection.sql).
 _roost_lease_read() {
+  case $1 in check|lock|match|unlock) _roost_state ;; esac
   _roost_s="$_roost_s.read \"$_roost_schema/leases_$1.sql\"
 "
 }

@@ -139,7 +139,7 @@ _CONNECTION_SQL: list[str] | None = None
 # (tasks_notice.sql, tasks_json.sql) are made on a connection when the
 # board first needs them (TasksMixin._tconn), as the shell's claim reads
 # them: every other command's connection goes without them.
-CONNECTION_FILES = ("connection.sql",)
+CONNECTION_FILES = ("connection.sql", "agent_state.sql")
 
 
 def _connection_sql() -> list[str]:

@@ -151,6 +151,7 @@ _roost_claim_script() {
 $1"
   _roost_task_read tasks_notice.sql
   _roost_task_read tasks_dead.sql
+  _roost_state
   _roost_task_read tasks_due.sql
   [ -n "${2:-}" ] && _roost_task_read tasks_act.sql
   _roost_task_read tasks_claim.sql

@@ -17,6 +17,7 @@ _roost_cmd_whoami() {
   _roost_lit "$_roost_me_how"; _roost_how=$_roost_r
   _roost_lit "$_roost_db"
   if [ -n "$_roost_opt_json" ]; then
+    _roost_state
     _roost_s="${_roost_s}SELECT json_object('agent', id, 'how', $_roost_how, 'role', role, 'team', team, 'state', state, 'db', $_roost_r) FROM agent_state WHERE id = @me;
 "
   elif [ -z "$_roost_opt_quiet" ]; then

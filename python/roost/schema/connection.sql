@@ -14,17 +14,6 @@ CREATE TEMP TABLE roost_ctx(k TEXT PRIMARY KEY NOT NULL, v) WITHOUT ROWID;
 -- Errors raised by a script: a row here is printed and the script stops.
 CREATE TEMP TABLE roost_err(rc INTEGER NOT NULL, msg TEXT NOT NULL);
 CREATE TEMP TABLE roost_stop(x CHECK (x IS NULL));
--- Liveness, the one definition every feature uses.
---   gone:   session ended, or process found dead, since it was last seen;
---           or not seen for gone_window
---   active: seen within active_window
---   idle:   otherwise (its process is alive, or unknown)
-CREATE TEMP VIEW agent_state AS
-  SELECT f.*,
-         CASE
-           WHEN f.ended OR f.dead THEN 'gone'
-           WHEN (SELECT v FROM roost_ctx WHERE k = 'now') - f.last_seen > f.gone_window THEN 'gone'
-           WHEN (SELECT v FROM roost_ctx WHERE k = 'now') - f.last_seen <= f.active_window THEN 'active'
-           ELSE 'idle'
-         END AS state
-  FROM agent_facts f;
+-- Liveness (the view agent_state) is in agent_state.sql: made when a
+-- script first needs it (the shell: _roost_state), on every connection
+-- (Python).
