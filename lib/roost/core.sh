@@ -274,6 +274,7 @@ _roost_run() {
   if [ ! -f "$_roost_db" ]; then
     _roost_python migrate --quiet --db "$_roost_db" || return
   fi
+  _roost_rb=
   while :; do
     _roost_o=$(exec sqlite3 -batch -bail -init /dev/null "$_roost_db" 2>&1 <<_ROOST_EOF_
 $_roost_s
@@ -283,15 +284,16 @@ _ROOST_EOF_
     _roost_t=${_roost_o##*"$_roost_us"}
     _roost_t=${_roost_t%%"$_roost_nl"*}
     # A caller not in agents yet stopped the script before any write
-    # (core_begin.sql): run it once more, registering the caller.
-    [ "$_roost_t" = register ] || break
-    _roost_t=".read \"$_roost_schema/core_begin.sql\"
+    # (core_begin.sql): run it once more (once), registering the caller.
+    [ "$_roost_t" = register ] && [ -z "$_roost_rb" ] || break
+    _roost_rb=".read \"$_roost_schema/core_begin.sql\"
 "
-    case $_roost_s in *"$_roost_t"*) ;; *) break ;; esac
-    _roost_s="${_roost_s%%"$_roost_t"*}INSERT OR REPLACE INTO temp.sqlite_parameters VALUES ('@register', 1);
-$_roost_t.read \"$_roost_schema/core_register.sql\"
-${_roost_s#*"$_roost_t"}"
+    case $_roost_s in *"$_roost_rb"*) ;; *) break ;; esac
+    _roost_s="${_roost_s%%"$_roost_rb"*}INSERT OR REPLACE INTO temp.sqlite_parameters VALUES ('@register', 1);
+$_roost_rb.read \"$_roost_schema/core_register.sql\"
+${_roost_s#*"$_roost_rb"}"
   done
+  unset _roost_rb
   case $_roost_o in
     *"$_roost_us"*)
       _roost_o=${_roost_o%"$_roost_us"*}

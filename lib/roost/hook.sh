@@ -187,9 +187,9 @@ INSERT INTO lease_req(n, kind, key, shared) SELECT row_number() OVER (ORDER BY k
 " ;;
       @reset) _roost_s="${_roost_s}UPDATE hook_gate SET full = 0;
 " ;;
-      gate_pre) _roost_state; _roost_s="${_roost_s}.read \"$_roost_schema/hooks_gate_pre.sql\"
-" ;;
-      *) _roost_s="${_roost_s}.read \"$_roost_schema/hooks_$_roost_hy.sql\"
+      *)
+        [ "$_roost_hy" = gate_pre ] && _roost_state  # it reads agent_state
+        _roost_s="${_roost_s}.read \"$_roost_schema/hooks_$_roost_hy.sql\"
 " ;;
     esac
   done

@@ -32,7 +32,6 @@ _roost_lease_reset() {
   _roost_lreq= _roost_lnreq=0 _roost_lroot= _roost_lpwd=$PWD _roost_lwide=
 }
 
-
 # Helpers off a check's path (a glob argument, a refused path, a holder
 # whose process must be looked at) live in leases_slow.sh: these stubs
 # source it on first use (it redefines them) and call the real function,
@@ -79,7 +78,6 @@ _roost_lease_print() {
     _roost_err "$_roost_cmd" "$_roost_r"
   fi
 }
-
 
 # _roost_lease_resolve PATH: set _roost_r to PATH absolute, with '.', '..'
 # and symlinks resolved (see the header). 64 on a symlink loop.
@@ -270,7 +268,8 @@ _roost_lease_add() {
 }
 
 # _roost_lease_read NAME: the dot-command that runs schema/leases_NAME.sql
-# (quoted as _roost_begin quotes connection.sql).
+# (quoted as _roost_begin quotes connection.sql), after the liveness view
+# for the files that read agent_state.
 _roost_lease_read() {
   case $1 in check|lock|match|unlock) _roost_state ;; esac
   _roost_s="$_roost_s.read \"$_roost_schema/leases_$1.sql\"
@@ -313,7 +312,6 @@ _roost_lease_out() {
     esac
   done
 }
-
 
 # _roost_lease_suspects TABLE AND WAIT: add the statement that prints the
 # suspects: whoever is in the way with a process on record (TABLE lease_blk

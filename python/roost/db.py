@@ -135,10 +135,12 @@ def _statements(sql: str) -> Iterator[str]:
 _CONNECTION_SQL: list[str] | None = None
 
 
-# The per-connection set-up. The TEMP objects only the task board uses
-# (tasks_notice.sql, tasks_json.sql) are made on a connection when the
-# board first needs them (TasksMixin._tconn), as the shell's claim reads
-# them: every other command's connection goes without them.
+# The per-connection set-up, with the liveness view (which the shell makes
+# only in the scripts that use it: _roost_state). The TEMP objects only the
+# task board uses (tasks_notice.sql, tasks_json.sql) are made on a
+# connection when the board first needs them (TasksMixin._tconn), as the
+# shell's claim reads them: every other command's connection goes without
+# them.
 CONNECTION_FILES = ("connection.sql", "agent_state.sql")
 
 
