@@ -209,14 +209,14 @@ _roost_state() {
 # _roost_need_me: stop (exit 64) when the caller has no identity.
 _roost_need_me() {
   _roost_s="${_roost_s}SELECT char(31) || '64' || char(9) || 'no identity: pass --agent ID, set ROOST_AGENT, or bind this session with ''roost register ID''' WHERE @me IS NULL;
-INSERT INTO roost_stop SELECT 1 WHERE @me IS NULL;
+INSERT INTO roost_err(rc) SELECT NULL WHERE @me IS NULL;
 "
 }
 
 # _roost_stop: if an error was recorded, print it and abort (rollback).
 _roost_stop() {
   _roost_s="${_roost_s}SELECT char(31) || rc || char(9) || msg FROM roost_err LIMIT 1;
-INSERT INTO roost_stop SELECT 1 FROM roost_err LIMIT 1;
+INSERT INTO roost_err(rc) SELECT NULL FROM roost_err LIMIT 1;
 "
 }
 

@@ -108,7 +108,7 @@ SELECT char(31) || strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || char(9) || '-' || ch
   FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
                (SELECT user_version FROM pragma_user_version) AS v)
   WHERE a != $_ROOST_APP_ID OR v != $_ROOST_SCHEMA;
-INSERT INTO roost_stop SELECT 1
+INSERT INTO roost_err(rc) SELECT NULL
   FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
                (SELECT user_version FROM pragma_user_version) AS v)
   WHERE a != $_ROOST_APP_ID OR v != $_ROOST_SCHEMA;
@@ -117,7 +117,7 @@ CREATE TEMP TABLE hook_in(p);
 "
   # Two parts. The quick one settles the common cases with small
   # statements; when it cannot (hook_gate.full), the script goes on to the
-  # full check, else it stops right there (roost_stop), before sqlite3 has
+  # full check, else it stops right there (a NULL into roost_err), before sqlite3 has
   # compiled the big statements: compiling them costs more than the rest.
   case $_roost_hg in
     pre-tool)
@@ -163,7 +163,7 @@ SELECT char(31);
 .timeout $_roost_timeout
 "
   if [ -n "$_roost_hf" ]; then
-    _roost_s="${_roost_s}INSERT INTO roost_stop SELECT 1 FROM hook_gate WHERE NOT full;
+    _roost_s="${_roost_s}INSERT INTO roost_err(rc) SELECT NULL FROM hook_gate WHERE NOT full;
 $_roost_hb
 "
     # shellcheck disable=SC2086 # a list of step names, split on purpose

@@ -49,7 +49,7 @@ SELECT char(31) || '0' FROM roost_ctx WHERE k = 'lease_fast';
     # The fast path ends here: restart the WAL as _roost_end does (with
     # the busy timeout: the slow path needs the write lock next anyway).
     _roost_wal_restart
-    _roost_s="${_roost_s}INSERT INTO roost_stop SELECT 1 FROM roost_ctx WHERE k = 'lease_fast';
+    _roost_s="${_roost_s}INSERT INTO roost_err(rc) SELECT NULL FROM roost_ctx WHERE k = 'lease_fast';
 BEGIN IMMEDIATE;
 "
   fi

@@ -509,21 +509,35 @@ def test_a_too_old_sqlite_library_in_python_is_refused_with_69(db, monkeypatch):
     assert e.value.code == 69
 
 
-@pytest.mark.parametrize("version, old", [
-    ("3.37.0", False), ("3.37.2", False), ("3.40.1", False), ("3.45.0", False), ("3.100.0", False),
-    ("3.36.0", True), ("3.31.1", True), ("3.9.2", True), ("3.4.0", True), ("3.22.0", True),
-    ("2.8.17", True), ("1.0", True),
+# The date and time that each release's sqlite_source_id() starts with (the
+# check-in it was built from; the hash after it does not matter here).
+@pytest.mark.parametrize("source_id, old", [
+    ("2021-11-27 14:13:22", False),  # 3.37.0
+    ("2022-01-06 13:25:41", False),  # 3.37.2
+    ("2022-12-28 14:03:47", False),  # 3.40.1
+    ("2024-01-15 17:01:13", False),  # 3.45.0
+    ("2021-06-18 18:36:39", True),   # 3.36.0
+    ("2020-01-27 19:55:54", True),   # 3.31.1
+    ("2018-01-22 18:45:57", True),   # 3.22.0
+    ("2015-11-02 18:31:45", True),   # 3.9.2
+    ("2009-09-11 14:05:07", True),   # 3.6.18
 ])
-def test_the_shells_sqlite3_version_check_refuses_exactly_the_clis_before_3_37(version, old):
-    # core_begin.sql decides in SQL what sqlite_version() is too old; the
-    # same expression is run here on each version string.
+def test_the_shells_sqlite3_version_check_refuses_exactly_the_clis_before_3_37(source_id, old):
+    # core_begin.sql decides in SQL which sqlite3 is too old, by the date
+    # its sqlite_source_id() starts with; the same expression is run here
+    # on each release's source id, and on this machine's sqlite3 CLI.
     sql = (REPO / "python/roost/schema/core_begin.sql").read_text()
     m = re.search(r"SELECT 69, .*?WHERE (.*?);", sql, re.S)
     assert m, "the version check moved: update this test"
-    cond = m.group(1).replace("sqlite_version()", "?")
+    cond = m.group(1).replace("sqlite_source_id()", "?")
+    assert "?" in cond and "sqlite_version" not in cond, cond
     with sqlite3.connect(":memory:") as c:
-        got = c.execute(f"SELECT {cond}", (version,) * cond.count("?")).fetchone()[0]
+        got = c.execute(f"SELECT {cond}", (source_id,) * cond.count("?")).fetchone()[0]
     assert bool(got) == old
+    cli = subprocess.run(["sqlite3", ":memory:", f"SELECT {m.group(1)}"], capture_output=True, text=True, check=True)
+    here = subprocess.run(["sqlite3", ":memory:", "SELECT sqlite_version()"], capture_output=True, text=True, check=True)
+    major, minor = (int(x) for x in here.stdout.split(".")[:2])
+    assert cli.stdout.strip() == ("1" if (major, minor) < (3, 37) else "0")
 
 
 def test_doctor_passes_on_a_fresh_database_and_fails_on_loose_permissions(db, roost):

@@ -132,7 +132,7 @@ _roost_check_script() {
   if [ -n "$_roost_lwide" ]; then _roost_lease_read match; else _roost_lease_read near; fi
   _roost_lease_show_out fast_check
   _roost_s="${_roost_s}SELECT char(31) || '0' WHERE NOT EXISTS (SELECT 1 FROM lease_hit);
-INSERT INTO roost_stop SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lease_hit);
+INSERT INTO roost_err(rc) SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM lease_hit);
 "
   _roost_lease_read check
   _roost_lease_show_out check

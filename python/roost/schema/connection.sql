@@ -12,8 +12,11 @@ PRAGMA temp_store = MEMORY;
 -- The caller's context: k='now' (unix seconds, or ROOST_NOW in tests).
 CREATE TEMP TABLE roost_ctx(k TEXT PRIMARY KEY NOT NULL, v) WITHOUT ROWID;
 -- Errors raised by a script: a row here is printed and the script stops.
+-- A shell script also stops itself here: INSERT INTO roost_err(rc) SELECT
+-- NULL WHERE ... fails the NOT NULL constraint, and sqlite3 -bail exits,
+-- rolling back (a table of its own for that cost a TEMP table's creation,
+-- about 170K instructions, in every command).
 CREATE TEMP TABLE roost_err(rc INTEGER NOT NULL, msg TEXT NOT NULL);
-CREATE TEMP TABLE roost_stop(x CHECK (x IS NULL));
 -- Liveness (the view agent_state) is in agent_state.sql: made when a
 -- script first needs it (the shell: _roost_state), on every connection
 -- (Python).

@@ -6,8 +6,9 @@
 -- schema version this roost wants), @roost_app (roost's application_id),
 -- @register (set on the second run of a caller seen for the first time).
 -- One transaction for the whole command; refuse a database that is not
--- roost's, or of another schema version, or a CLI older than 3.37 (GLOB
--- on the version string: cheaper to compile than parsing it to a number).
+-- roost's, or of another schema version, or a CLI older than 3.37 (by the
+-- date its source id starts with: 3.37.0 is of 2021-11-27; cheaper to
+-- compile than parsing the version string).
 BEGIN IMMEDIATE;
 INSERT INTO roost_err SELECT 78, CASE
   WHEN a != @roost_app THEN 'not a roost database: ' || @roost_db
@@ -17,10 +18,9 @@ INSERT INTO roost_err SELECT 78, CASE
   WHERE a != @roost_app OR v != @roost_v
 UNION ALL
 SELECT 69, 'sqlite3 ' || sqlite_version() || ' is too old: install sqlite3 3.37 or newer'
-  WHERE sqlite_version() GLOB '[12].*' OR sqlite_version() GLOB '3.[0-9].*'
-     OR sqlite_version() GLOB '3.[12][0-9].*' OR sqlite_version() GLOB '3.3[0-6].*';
+  WHERE sqlite_source_id() < '2021-11-27';
 SELECT char(31) || rc || char(9) || msg FROM roost_err LIMIT 1;
-INSERT INTO roost_stop SELECT 1 FROM roost_err LIMIT 1;
+INSERT INTO roost_err(rc) SELECT NULL FROM roost_err LIMIT 1;
 INSERT INTO roost_ctx VALUES ('now', @now);
 -- The caller is seen. An explicit id used for the first time is not in
 -- agents yet: the script then stops here with status 'register' (before
@@ -30,4 +30,4 @@ INSERT INTO roost_ctx VALUES ('now', @now);
 -- UPDATE instead of the register event's insert (its trigger program).
 UPDATE agents SET last_seen = max(last_seen, @now), dead_at = NULL, ended_at = NULL WHERE id = @me;
 SELECT char(31) || 'register' WHERE changes() = 0 AND @me IS NOT NULL AND @register IS NULL;
-INSERT INTO roost_stop SELECT 1 WHERE changes() = 0 AND @me IS NOT NULL AND @register IS NULL;
+INSERT INTO roost_err(rc) SELECT NULL WHERE changes() = 0 AND @me IS NOT NULL AND @register IS NULL;
