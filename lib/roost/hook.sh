@@ -117,8 +117,9 @@ CREATE TEMP TABLE hook_in(p);
 "
   # Two parts. The quick one settles the common cases with small
   # statements; when it cannot (hook_gate.full), the script goes on to the
-  # full check, else it stops right there (a NULL into roost_err), before sqlite3 has
-  # compiled the big statements: compiling them costs more than the rest.
+  # full check, else it stops right there (a NULL into roost_err), before
+  # sqlite3 has compiled the big statements: compiling them costs more
+  # than the rest.
   case $_roost_hg in
     pre-tool)
       _roost_hq="norm gate_pre deny take"
