@@ -161,7 +161,7 @@ class CoreMixin:
             self.agent, self.agent_how = dbm.check_id(agent), self.agent_how or "argument"
         a = self.me()
         for name, v in (("role", role), ("team", team)):
-            if v is not None and not _name_ok(v):
+            if v is not None and not dbm.name_ok(v):
                 raise UsageError(f"bad {name} {v!r} (want [A-Za-z0-9][A-Za-z0-9._-]{{0,63}})")
         found = None
         if pid is not None:
@@ -388,11 +388,6 @@ class CoreMixin:
             raise RoostError(f"backup failed integrity_check: {ok}")
         os.replace(tmp, dest)
         return {"path": dest, "events": n, "integrity": ok}
-
-
-def _name_ok(v: str) -> bool:
-    import re
-    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", v))
 
 
 class _Tx:

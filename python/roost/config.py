@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .db import name_ok
 from .errors import UsageError
 
 _DUR = r"^(\d{1,9})([smhd]?)$"  # compiled when first used, not at every start
@@ -46,7 +47,7 @@ def normalize(key: str, typ: str, value: str) -> str:
             return "0"
         raise UsageError(f"{key} wants true or false, not {value!r}")
     if typ == "target":
-        if value == "" or re.fullmatch(r"((role|team):)?[A-Za-z0-9][A-Za-z0-9._-]{0,63}", value):
+        if value == "" or name_ok(value.partition(":")[2] if value.startswith(("role:", "team:")) else value):
             return value
         raise UsageError(f"{key} wants an agent id, role:NAME or team:NAME, not {value!r}")
     if typ.startswith("enum:"):

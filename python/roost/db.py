@@ -388,20 +388,22 @@ def set_now(conn: sqlite3.Connection, t: int | None = None) -> int:
     return t
 
 
-_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def name_ok(v: object) -> bool:
+    """Whether v is a name: an agent id, a role, a team or a queue,
+    [A-Za-z0-9][A-Za-z0-9._-]{0,63}, the whole string (a trailing newline
+    too is refused, which re.match with $ lets through). Tested without a
+    regex: most commands check one name, and compiling the pattern costs
+    more than the test."""
+    return (isinstance(v, str) and 0 < len(v) <= 64 and v[0] not in "._-"
+            and _NAME_CHARS.issuperset(v))
 
 
 def check_id(agent: str, what: str = "agent id") -> str:
-    """Validate an agent id: [A-Za-z0-9][A-Za-z0-9._-]{0,63}, not all/operator.
-    (Tested without a regex: most commands check one id, and compiling the
-    pattern costs more than the test.)"""
-    if (
-        not isinstance(agent, str)
-        or not 0 < len(agent) <= 64
-        or agent[0] in "._-"
-        or not _ID_CHARS.issuperset(agent)
-        or agent in ("all", "operator")
-    ):
+    """Validate an agent id: a name (name_ok), not all/operator."""
+    if not name_ok(agent) or agent in ("all", "operator"):
         raise UsageError(
             f"bad {what} {agent!r} (want [A-Za-z0-9][A-Za-z0-9._-]{{0,63}}, not 'all' or 'operator')"
         )

@@ -13,7 +13,6 @@ Also `python -m roost.messages recv --wait ...`: the slow path the shell's
 """
 from __future__ import annotations
 
-import re
 import sys
 import time
 from collections.abc import Iterator
@@ -21,8 +20,6 @@ from typing import Any
 
 from .errors import Denied, RoostError, UsageError
 from .text import clean
-
-_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"  # compiled when first used, not at every start
 
 # A registered agent x matches an address element t(k, v): a group (all,
 # role:, team:) leaves out the sender, a named id does not. The same SQL as
@@ -37,14 +34,14 @@ _COLS = ("e.seq AS id, e.agent AS sender, e.target AS target, e.ts AS ts, e.at A
 def parse_to(to: str) -> list[tuple[str, str | None, str]]:
     """An address (agent id, role:NAME, team:NAME, all, or a comma-separated
     list of these) as (kind, name, element) triples; UsageError when malformed."""
-    from .db import check_id
+    from .db import check_id, name_ok
     out = []
     for el in str(to).split(","):
         if el == "all":
             out.append(("all", None, "all"))
         elif el.startswith(("role:", "team:")):
             k, _, v = el.partition(":")
-            if not re.fullmatch(_NAME, v):
+            if not name_ok(v):
                 raise UsageError(f"bad address {el!r}: a {k} name is [A-Za-z0-9][A-Za-z0-9._-]{{0,63}}")
             out.append((k, v, el))
         else:

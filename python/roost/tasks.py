@@ -24,15 +24,13 @@ from typing import Any, Iterable, Iterator
 
 from . import proc
 from .config import parse_duration
-from .db import SCHEMA_DIR, _statements
+from .db import SCHEMA_DIR, _statements, name_ok
 from .errors import Denied, RoostError, UsageError
 from .text import dumps, sqltext
 
-# Patterns, compiled (by re's cache) when first used, not at import: the
-# frontier and sync import this module and never use them.
+# A pattern, compiled (by re's cache) when first used, not at import: the
+# frontier and sync import this module and never use it.
 _TASK_ID = r"^(?:[Tt]-)?(\d{1,18})$"
-_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-_TARGET = r"^(role:)?([A-Za-z0-9][A-Za-z0-9._-]{0,63})$"
 STATUSES = ("open", "claimed", "done", "blocked", "stuck", "cancelled")
 _SQL: dict[str, list[str]] = {}
 # TEMP objects of the board, made on a connection when it first needs them.
@@ -138,10 +136,10 @@ class TasksMixin:
         """Check an AGENT or role:R address; an agent must be registered."""
         if v is None:
             return None
-        m = re.match(_TARGET, v) if isinstance(v, str) else None
-        if not m or (not m.group(1) and v in ("all", "operator")):
+        role = isinstance(v, str) and v.startswith("role:")
+        if not name_ok(v[5:] if role else v) or (not role and v in ("all", "operator")):
             raise UsageError(f"bad {what} {v!r} (want an agent id or role:NAME)")
-        if not m.group(1) and self.conn.execute("SELECT 1 FROM agents WHERE id = ?", (v,)).fetchone() is None:
+        if not role and self.conn.execute("SELECT 1 FROM agents WHERE id = ?", (v,)).fetchone() is None:
             raise UsageError(f"unknown agent {v!r} for {what} (register it first)")
         return v
 
@@ -171,7 +169,7 @@ class TasksMixin:
             raise UsageError(f"bad priority {priority!r} (a whole number)")
         deps = sorted({task_num(a) for a in after})
         keys = sorted({canonical_path(f, self.root, cwd) for f in files})
-        if queue is not None and not re.match(_NAME, queue):
+        if queue is not None and not name_ok(queue):
             raise UsageError(f"bad queue name {queue!r}")
         out: dict[str, Any] = {}
         with self._change(dry_run) as now:
@@ -466,7 +464,7 @@ class TasksMixin:
         """Create or update a queue. Tasks added to it are offered to handler;
         one still unclaimed past sla escalates to escalate_to (default: the
         task_notify setting)."""
-        if not isinstance(name, str) or not re.match(_NAME, name):
+        if not name_ok(name):
             raise UsageError(f"bad queue name {name!r} (want [A-Za-z0-9][A-Za-z0-9._-]{{0,63}})")
         secs = None if sla is None else (sla if isinstance(sla, int) else parse_duration(str(sla), "duration for --sla"))
         if secs is not None and secs <= 0:

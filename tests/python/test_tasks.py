@@ -187,6 +187,26 @@ def test_task_add_refuses_unknown_dependencies_queues_and_agents_and_bad_targets
     assert roost("task", "add", "", agent="alice").rc == 64
 
 
+@pytest.mark.parametrize("args", [
+    ["queue", "add", "q\n", "--handler", "role:dev"],           # was an internal error (exit 1)
+    ["queue", "add", "q", "--handler", "role:dev\n"],
+    ["task", "add", "t", "--for", "role:dev\n"],                # was stored with its newline
+    ["task", "add", "t", "--queue", "q\n"],
+    ["config", "set", "task_notify", "role:dev\n"],
+])
+def test_a_name_with_a_trailing_newline_is_refused_with_64_and_nothing_is_stored(db, roost, args):
+    before = _dump(db)
+    r = roost(*args, agent="alice")
+    assert r.rc == 64, (args, r)
+    assert r.err.startswith("roost: ") and "\n" in r.err, r
+    assert _dump(db) == before
+
+
+def _dump(db):
+    with sqlite3.connect(db) as c:
+        return [c.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("tasks", "queues", "config")]
+
+
 def test_only_the_holder_may_finish_block_or_release_a_task(db, roost, api, now):
     api("alice").task_add("x")
     assert roost("claim", agent="alice").rc == 0
