@@ -167,10 +167,11 @@ _roost_ident() {
   return 0
 }
 
-# _roost_begin: start the SQL script of a command: busy timeout, one
-# BEGIN IMMEDIATE transaction, the schema check, the caller's context as
-# parameters (@now, @me), and the touch that records the caller as seen
-# (registering an explicit id on first use).
+# _roost_begin [read]: start the SQL script of a command: busy timeout,
+# the caller's context as parameters (@now, @me), one BEGIN IMMEDIATE
+# transaction, the schema check, and the touch that records the caller as
+# seen (registering an explicit id on first use). With read: a read
+# transaction (BEGIN), which never waits for a writer, and no touch.
 _roost_begin() {
   _roost_timeout=${ROOST_BUSY_TIMEOUT_MS:-5000}
   _roost_uint "$_roost_timeout" || _roost_timeout=5000
@@ -192,8 +193,17 @@ $_roost_wal_keep.read \"$_roost_schema/connection.sql\"
 .parameter init
 INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@me', $_roost_me_sql),
   ('@roost_db', $_roost_r), ('@roost_v', $_ROOST_SCHEMA), ('@roost_app', $_ROOST_APP_ID);
+"
+  if [ "${1:-}" = read ]; then
+    _roost_s="${_roost_s}BEGIN;
 .read \"$_roost_schema/core_begin.sql\"
 "
+  else
+    _roost_s="${_roost_s}BEGIN IMMEDIATE;
+.read \"$_roost_schema/core_begin.sql\"
+.read \"$_roost_schema/core_seen.sql\"
+"
+  fi
 }
 
 # _roost_state: make the liveness view (agent_state.sql) before the next
@@ -284,9 +294,9 @@ _ROOST_EOF_
     _roost_t=${_roost_o##*"$_roost_us"}
     _roost_t=${_roost_t%%"$_roost_nl"*}
     # A caller not in agents yet stopped the script before any write
-    # (core_begin.sql): run it once more (once), registering the caller.
+    # (core_seen.sql): run it once more (once), registering the caller.
     [ "$_roost_t" = register ] && [ -z "$_roost_rb" ] || break
-    _roost_rb=".read \"$_roost_schema/core_begin.sql\"
+    _roost_rb=".read \"$_roost_schema/core_seen.sql\"
 "
     case $_roost_s in *"$_roost_rb"*) ;; *) break ;; esac
     _roost_s="${_roost_s%%"$_roost_rb"*}INSERT OR REPLACE INTO temp.sqlite_parameters VALUES ('@register', 1);

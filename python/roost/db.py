@@ -381,6 +381,21 @@ def transaction(conn: sqlite3.Connection, at: int | None = None) -> Iterator[int
         raise
 
 
+@contextlib.contextmanager
+def reading(conn: sqlite3.Connection, at: int | None = None) -> Iterator[int]:
+    """BEGIN ... COMMIT: a read transaction (one snapshot; in WAL mode it
+    never waits for a writer), with 'now' set for the liveness view. Yields
+    its time. Writes only temp tables."""
+    conn.execute("BEGIN")
+    try:
+        yield set_now(conn, at)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 def set_now(conn: sqlite3.Connection, t: int | None = None) -> int:
     """Set 'now' for a read outside a write transaction."""
     t = now() if t is None else t

@@ -413,34 +413,40 @@ class LeasesMixin:
     def check(self, paths: Iterable[str] = (), *, resources: Iterable[str] = (),
               shared: bool = False, cwd: str | None = None) -> dict[str, Any]:
         """Who holds each path: {"free", "checked": [{"key", "status", ...}]}.
-        free is False when another agent holds any of them (exit 2)."""
+        free is False when another agent holds any of them (exit 2). A read:
+        it writes nothing (but for recording a holder in the way found dead)
+        and does not count as the caller being seen."""
         reqs = self._lease_reqs(paths, resources, cwd)
         if not reqs:
             raise UsageError("which paths? give at least one PATH or --resource NAME")
-        with self.tx() as now:
-            p = self._lease_params(now, shared=int(bool(shared)), check=1)
-            self._lease_prepare(p, reqs)
-            wide = any(kind in ("dir", "glob") for kind, _ in reqs)
-            rows = self._lease_check(p, now, wide)
+        # A read transaction, as the shell's: a check never waits for a
+        # writer and does not count as the caller being seen. Only the slow
+        # path writes: a holder in the way whose process on this host died
+        # is recorded as dead, and the check runs again in that transaction.
+        with dbm.reading(self.conn) as now:
+            rows, suspects = self._lease_check(reqs, now, shared)
+        if any(proc.pid_dead(r["pid"], r["pid_start"], r["host"]) for r in suspects):
+            with self.tx() as now:
+                if self._lease_bury(suspects, now):
+                    rows, _ = self._lease_check(reqs, now, shared)
         return self._lease_json(rows)
 
-    def _lease_check(self, p: dict[str, Any], now: int, wide: bool) -> list[str]:
+    def _lease_check(self, reqs: list[tuple[str, str]], now: int,
+                     shared: bool) -> tuple[list[str], list[Any]]:
         """The steps of lock --check, as the shell takes them (near.sql for
         files and resources, else match.sql; fast_check_*.sql when nothing
-        overlaps; else check.sql), then the slow path: a holder in the way
-        whose process on this host died is recorded as dead and the check
-        runs again."""
+        overlaps; else check.sql). Returns the rows it prints and the
+        suspects: holders in the way with a process on record."""
         c = self.conn
-        for _ in range(2):
-            self._lease_run("match" if wide else "near", p)
-            if c.execute("SELECT 1 FROM lease_hit LIMIT 1").fetchone() is None:
-                return self._lease_show("fast_check", p)
-            c.execute("DELETE FROM roost_err")
-            self._lease_run("check", p)
-            if not self._lease_bury(c.execute("SELECT DISTINCT NULL AS wait, holder, pid, pid_start, host "
-                                              "FROM lease_chk WHERE pid IS NOT NULL AND NOT mine").fetchall(), now):
-                break
-        return self._lease_show("check", p)
+        p = self._lease_params(now, shared=int(bool(shared)), check=1)
+        self._lease_prepare(p, reqs)
+        self._lease_run("match" if any(kind in ("dir", "glob") for kind, _ in reqs) else "near", p)
+        if c.execute("SELECT 1 FROM lease_hit LIMIT 1").fetchone() is None:
+            return self._lease_show("fast_check", p), []
+        self._lease_run("check", p)
+        return self._lease_show("check", p), c.execute(
+            "SELECT DISTINCT NULL AS wait, holder, pid, pid_start, host "
+            "FROM lease_chk WHERE pid IS NOT NULL AND NOT mine").fetchall()
 
     def _lease_simple(self, name: str, reqs: list[tuple[str, str]], **kw: Any) -> dict[str, Any]:
         with self.tx() as now:

@@ -74,12 +74,17 @@ counted() { PATH="$fake:$PATH" ROOST_PYTHON="$fake/python3" "$@"; }
 
 @test "an id's first command registers it in a second sqlite3 process, once; a first command that fails registers nobody" {
   counting
-  run -0 counted roost --agent newbie lock --check src/a.py
+  run -0 counted roost --agent newbie lock src/a.py
   [ "$(runs sqlite3)" = 2 ]
-  run -0 counted roost --agent newbie lock --check src/a.py
+  run -0 counted roost --agent newbie unlock src/a.py
   [ "$(runs sqlite3)" = 3 ]
   run -0 sqlite3 "$db" "SELECT count(*) FROM events WHERE kind = 'register' AND target = 'newbie'"
   [ "$output" = 1 ]
+  # lock --check only reads: it registers nobody (one sqlite3 run).
+  run -0 counted roost --agent reader lock --check src/a.py
+  [ "$(runs sqlite3)" = 4 ]
+  run -0 sqlite3 "$db" "SELECT count(*) FROM agents WHERE id = 'reader'"
+  [ "$output" = 0 ]
   run -64 counted roost --agent stranger send nobody hi
   run -0 sqlite3 "$db" "SELECT count(*) FROM agents WHERE id = 'stranger'"
   [ "$output" = 0 ]

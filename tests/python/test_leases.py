@@ -562,6 +562,38 @@ def test_bad_arguments_exit_64_with_a_message(db, args, msg):
     assert msg in r.err and r.err.startswith(f"roost: {args[0]}: "), r
 
 
+@pytest.mark.parametrize("side", ["shell", "python"])
+def test_check_only_reads_it_writes_nothing_and_never_waits_for_a_writer(db, api, side, monkeypatch):
+    # As the PreToolUse hook's check: a read transaction. It does not count
+    # as the caller being seen, registers nobody, and answers while another
+    # connection holds the write lock (a BEGIN IMMEDIATE would wait out the
+    # busy timeout, then exit 75).
+    assert run_roost("lock", "f", agent="alice", env={"ROOST_NOW": str(T0)}).rc == 0
+    assert run_roost("lock", "g", agent="bob", env={"ROOST_NOW": str(T0)}).rc == 0
+
+    def dump():
+        with sqlite3.connect(db) as c:
+            return list(c.iterdump())
+    before = dump()
+    w = sqlite3.connect(db, isolation_level=None)
+    w.execute("BEGIN IMMEDIATE")
+    try:
+        monkeypatch.setenv("ROOST_BUSY_TIMEOUT_MS", "200")
+        for who in ("bob", "newbie"):
+            if side == "shell":
+                r = run_roost("--json", "lock", "--check", "f", "g", agent=who,
+                              env={"ROOST_NOW": str(T0 + 60)})
+                assert r.rc == 2, r
+                got = r.json()
+            else:
+                got = api(who).check(["f", "g"])
+            assert [c["status"] for c in got["checked"]] == ["held", "yours" if who == "bob" else "held"]
+    finally:
+        w.execute("ROLLBACK")
+        w.close()
+    assert dump() == before
+
+
 def test_a_denied_lock_commits_the_callers_last_seen_time_but_nothing_else(db, api):
     assert run_roost("lock", "a", agent="alice", env={"ROOST_NOW": str(T0)}).rc == 0
     assert run_roost("lock", "a", agent="bob", env={"ROOST_NOW": str(T0 + 5)}).rc == 2

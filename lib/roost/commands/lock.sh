@@ -20,7 +20,9 @@
 #                    then agent id); nobody gets ahead of an earlier waiter
 #   --shared         a shared lease: compatible with other shared leases,
 #                    not with an exclusive one
-#   --check          take nothing: report who holds each PATH
+#   --check          take nothing: report who holds each PATH (a read:
+#                    never waits for a writer, and does not count as the
+#                    caller being seen)
 #
 # A lease whose holder is gone (process dead, session ended, not seen for
 # gone_window) or whose time ran out is taken over, and the log says so.
@@ -102,8 +104,7 @@ _roost_lease_show_out() {
 
 # _roost_lock_script: the script of lock (and lock --check).
 _roost_lock_script() {
-  _roost_begin
-  if [ "$_roost_lcheck" = 1 ]; then _roost_check_script; else _roost_lock_take; fi
+  if [ "$_roost_lcheck" = 1 ]; then _roost_check_script; else _roost_begin; _roost_lock_take; fi
 }
 
 # What only lock itself (not lock --check) runs lives in lock_take.sh:
@@ -112,23 +113,28 @@ _roost_lock_more() { . "$ROOST_HOME/lib/roost/lock_take.sh"; }
 _roost_lock_take() { _roost_lock_more; _roost_lock_take "$@"; }
 _roost_lock_waiter() { _roost_lock_more; _roost_lock_waiter "$@"; }
 
-# _roost_check_script: the rest of the script of lock --check. The first
-# transaction records the caller as seen (the only write) and commits; a
-# read transaction then finds every lease row that overlaps a path:
-# leases_near.sql when every request is a file or a resource (a statement
-# small enough to compile cheaply), else the general leases_match.sql. When
-# there is none, every path is free: print that and stop the script, so
-# that leases_check.sql is never even compiled.
+# _roost_check_script: the script of lock --check. One read transaction
+# (it never waits for a writer, and does not count as the caller being
+# seen) finds every lease row that overlaps a path: leases_near.sql when
+# every request is a file or a resource (a statement small enough to
+# compile cheaply), else the general leases_match.sql. When there is none,
+# every path is free: print that and stop the script, so that
+# leases_check.sql is never even compiled. The slow path's second run
+# records the dead it found (_roost_ldead) first, in a write transaction
+# that commits (the caller is then seen, as by any command that writes),
+# and restarts the WAL as _roost_end does.
 _roost_check_script() {
+  if [ -n "$_roost_ldead" ]; then _roost_begin; else _roost_begin read; fi
   _roost_lease_params "shared=$_roost_lshared" "check=1"
   _roost_lease_read begin
-  _roost_s="$_roost_s$_roost_lreq${_roost_ldead}COMMIT;
+  _roost_s="$_roost_s$_roost_lreq"
+  if [ -n "$_roost_ldead" ]; then
+    _roost_s="$_roost_s${_roost_ldead}COMMIT;
 "
-  # Restart the WAL as _roost_end does, with the busy timeout (as the
-  # fast path of lock): what follows only reads.
-  _roost_wal_restart
-  _roost_s="${_roost_s}BEGIN;
+    _roost_wal_restart
+    _roost_s="${_roost_s}BEGIN;
 "
+  fi
   if [ -n "$_roost_lwide" ]; then _roost_lease_read match; else _roost_lease_read near; fi
   _roost_lease_show_out fast_check
   _roost_s="${_roost_s}SELECT char(31) || '0' WHERE NOT EXISTS (SELECT 1 FROM lease_hit);
@@ -137,7 +143,6 @@ INSERT INTO roost_err(rc) SELECT NULL WHERE NOT EXISTS (SELECT 1 FROM lease_hit)
   _roost_lease_read check
   _roost_lease_show_out check
   _roost_lease_suspects lease_chk ' AND NOT mine' NULL
-  # (The WAL was restarted above: no second restart.)
   _roost_s="${_roost_s}COMMIT;
 "
   _roost_status

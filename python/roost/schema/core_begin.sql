@@ -1,15 +1,14 @@
 -- The prelude of every shell command's script (_roost_begin in
--- lib/roost/core.sh reads it after connection.sql). Not a migration; not
--- read by Python, which does the same in roost/db.py and api.py. Kept in a
--- file so the shell neither parses nor pipes it on every call.
--- Parameters: @now, @me, @roost_db (the path, for messages), @roost_v (the
--- schema version this roost wants), @roost_app (roost's application_id),
--- @register (set on the second run of a caller seen for the first time).
--- One transaction for the whole command; refuse a database that is not
--- roost's, or of another schema version, or a CLI older than 3.37 (by the
--- date its source id starts with: 3.37.0 is of 2021-11-27; cheaper to
--- compile than parsing the version string).
-BEGIN IMMEDIATE;
+-- lib/roost/core.sh reads it after connection.sql and the command's BEGIN:
+-- IMMEDIATE for a command that writes, a read transaction for lock
+-- --check). Not a migration; not read by Python, which does the same in
+-- roost/db.py and api.py. Kept in a file so the shell neither parses nor
+-- pipes it on every call. Parameters: @now, @me, @roost_db (the path, for
+-- messages), @roost_v (the schema version this roost wants), @roost_app
+-- (roost's application_id).
+-- Refuse a database that is not roost's, or of another schema version, or
+-- a CLI older than 3.37 (by the date its source id starts with: 3.37.0 is
+-- of 2021-11-27; cheaper to compile than parsing the version string).
 INSERT INTO roost_err SELECT 78, CASE
   WHEN a != @roost_app THEN 'not a roost database: ' || @roost_db
   WHEN v > @roost_v THEN 'database schema version ' || v || ' is newer than this roost (' || @roost_v || '): upgrade roost'
@@ -22,12 +21,3 @@ SELECT 69, 'sqlite3 ' || sqlite_version() || ' is too old: install sqlite3 3.37 
 SELECT char(31) || rc || char(9) || msg FROM roost_err LIMIT 1;
 INSERT INTO roost_err(rc) SELECT NULL FROM roost_err LIMIT 1;
 INSERT INTO roost_ctx VALUES ('now', @now);
--- The caller is seen. An explicit id used for the first time is not in
--- agents yet: the script then stops here with status 'register' (before
--- anything is written), and the shell runs it once more with @register
--- set, which reads core_register.sql after this file. Registering costs
--- that second run once per agent; every other command compiles this small
--- UPDATE instead of the register event's insert (its trigger program).
-UPDATE agents SET last_seen = max(last_seen, @now), dead_at = NULL, ended_at = NULL WHERE id = @me;
-SELECT char(31) || 'register' WHERE changes() = 0 AND @me IS NOT NULL AND @register IS NULL;
-INSERT INTO roost_err(rc) SELECT NULL WHERE changes() = 0 AND @me IS NOT NULL AND @register IS NULL;

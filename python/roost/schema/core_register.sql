@@ -1,4 +1,4 @@
--- core_register.sql: after core_begin.sql, on the shell's second run of a
+-- core_register.sql: after core_seen.sql, on the shell's second run of a
 -- script whose caller (an explicit id) was not in agents yet: register it,
 -- with its register event, in the command's own transaction (so a command
 -- that then fails registers nobody). Shell only, as core_begin.sql.

@@ -1,10 +1,11 @@
 -- leases_check.sql: lock --check, after leases_near.sql or leases_match.sql
--- (lease_hit). Takes nothing and writes nothing but the caller's last-seen
--- time. Counts held leases only (a queued request holds nothing): in the
--- way is someone else's held lease that has not run out, whose holder is
--- not gone, unless both are shared; the caller's own live lease is kept
--- too, to say 'yours'. Exit 2 when anything is in the way, naming every
--- holder in the way once, in the words of leases_match.sql.
+-- (lease_hit). Takes nothing and writes nothing to the database (its temp
+-- tables only): a read transaction. Counts held leases only (a queued
+-- request holds nothing): in the way is someone else's held lease that has
+-- not run out, whose holder is not gone, unless both are shared; the
+-- caller's own live lease is kept too, to say 'yours'. Exit 2 when
+-- anything is in the way, naming every holder in the way once, in the
+-- words of leases_match.sql.
 -- Parameters: @now, @me.
 CREATE TEMP TABLE IF NOT EXISTS lease_chk (
   n INTEGER NOT NULL, id INTEGER NOT NULL, holder TEXT NOT NULL, mine INTEGER NOT NULL,
