@@ -422,13 +422,15 @@ class LeasesMixin:
         # A read transaction, as the shell's: a check never waits for a
         # writer and does not count as the caller being seen. Only the slow
         # path writes: a holder in the way whose process on this host died
-        # is recorded as dead, and the check runs again in that transaction.
+        # is recorded as dead, and the check runs again in that transaction
+        # (as the shell's second run: someone else may have recorded it in
+        # between).
         with dbm.reading(self.conn) as now:
             rows, suspects = self._lease_check(reqs, now, shared)
         if any(proc.pid_dead(r["pid"], r["pid_start"], r["host"]) for r in suspects):
             with self.tx() as now:
-                if self._lease_bury(suspects, now):
-                    rows, _ = self._lease_check(reqs, now, shared)
+                self._lease_bury(suspects, now)
+                rows, _ = self._lease_check(reqs, now, shared)
         return self._lease_json(rows)
 
     def _lease_check(self, reqs: list[tuple[str, str]], now: int,
