@@ -361,32 +361,17 @@ def connect(path: str, *, auto_migrate: bool = True) -> sqlite3.Connection:
 
 
 @contextlib.contextmanager
-def transaction(conn: sqlite3.Connection, at: int | None = None) -> Iterator[int]:
+def transaction(conn: sqlite3.Connection, at: int | None = None, *, write: bool = True) -> Iterator[int]:
     """BEGIN IMMEDIATE ... COMMIT, with 'now' set for the liveness view.
-    Yields the transaction's time. Busy past the timeout raises Busy (75)."""
+    Yields the transaction's time. Busy past the timeout raises Busy (75).
+    write=False: a read transaction (BEGIN: one snapshot; in WAL mode it
+    never waits for a writer), which writes only temp tables."""
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     except sqlite3.OperationalError as e:
         if _is_busy(e):
             raise busy_error() from e
         raise RoostError(f"sqlite: {e}") from e
-    t = now() if at is None else at
-    try:
-        conn.execute("INSERT OR REPLACE INTO roost_ctx VALUES ('now', ?)", (t,))
-        yield t
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
-@contextlib.contextmanager
-def reading(conn: sqlite3.Connection, at: int | None = None) -> Iterator[int]:
-    """BEGIN ... COMMIT: a read transaction (one snapshot; in WAL mode it
-    never waits for a writer), with 'now' set for the liveness view. Yields
-    its time. Writes only temp tables."""
-    conn.execute("BEGIN")
     try:
         yield set_now(conn, at)
         conn.execute("COMMIT")
@@ -397,7 +382,8 @@ def reading(conn: sqlite3.Connection, at: int | None = None) -> Iterator[int]:
 
 
 def set_now(conn: sqlite3.Connection, t: int | None = None) -> int:
-    """Set 'now' for a read outside a write transaction."""
+    """Set 'now' for the liveness view (transaction does; a read outside
+    one calls it itself)."""
     t = now() if t is None else t
     conn.execute("INSERT OR REPLACE INTO roost_ctx VALUES ('now', ?)", (t,))
     return t

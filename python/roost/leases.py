@@ -425,7 +425,7 @@ class LeasesMixin:
         # is recorded as dead, and the check runs again in that transaction
         # (as the shell's second run: someone else may have recorded it in
         # between).
-        with dbm.reading(self.conn) as now:
+        with dbm.transaction(self.conn, write=False) as now:
             rows, suspects = self._lease_check(reqs, now, shared)
         if any(proc.pid_dead(r["pid"], r["pid_start"], r["host"]) for r in suspects):
             with self.tx() as now:
