@@ -7,13 +7,19 @@ folders, so a check has neighbours at every level; GLOB is covered by the
 glob d7/s3/**/*.md (the glob automaton runs), FREE has files beside it and
 folders near it but nothing over it. Paths are relative to the working tree
 bench/run is started from."""
+import os
 import sqlite3
+import subprocess
 import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+REF = REPO / "bench" / "ref"
 
 FILE = "d7/s4/bench.py"        # what lock/unlock take: nothing over it
 FREE = "d9/s9/other.py"        # check: free, with neighbours
 HELD = "d7/s5/f0.py"           # check: held by holder1 (exact key)
-GLOB = "d7/s3/x/notes.md"      # check: held through the glob d7/s3/**/*.md (big database)
+GLOB = "d7/s3/x/notes.md"      # check: held through the glob d7/s3/**/*.md (big database; free on the small one)
 
 
 def _setup(db: str, big: bool) -> None:
@@ -39,6 +45,18 @@ def _setup(db: str, big: bool) -> None:
     c.close()
 
 
+def _dump(db: str, big: bool) -> None:
+    # The scripts lock --check runs for HELD and GLOB, saved for the
+    # reference rows (bench/ref/script.sh).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROOST_")}
+    for name, path in (("check_held", HELD), ("check_glob", GLOB)):
+        env.update(ROOST_HOME=str(REPO), ROOST_DB=db, ROOST_DUMP_SQL=f"{db}.{name}.sql")
+        p = subprocess.run([str(REPO / "bin" / "roost"), "--agent", "bench", "lock", "--check", path],
+                           env=env, capture_output=True, text=True)
+        if p.returncode not in (0, 2):
+            raise SystemExit(f"bench: saving the script of lock --check {path}: exit {p.returncode}: {p.stderr}")
+
+
 _CONN: dict = {}
 
 
@@ -62,10 +80,14 @@ def _hold(db: str) -> None:
 
 def cases(Case):
     return [
-        Case("roost lock", ["--agent", "bench", "lock", FILE], setup=_setup, each=_drop),
-        Case("roost unlock", ["--agent", "bench", "unlock", FILE], each=_hold),
-        Case("roost lock --check (free)", ["--agent", "bench", "lock", "--check", FREE], big_target=3.0),
-        Case("roost lock --check (held)", ["--agent", "bench", "lock", "--check", HELD], big_target=3.0),
+        Case("roost lock", ["--agent", "bench", "lock", FILE], setup=_setup, each=_drop, rc=0),
+        Case("roost unlock", ["--agent", "bench", "unlock", FILE], each=_hold, rc=0),
+        Case("roost lock --check (free)", ["--agent", "bench", "lock", "--check", FREE], big_target=3.0, rc=0),
+        Case("roost lock --check (held)", ["--agent", "bench", "lock", "--check", HELD], big_target=3.0, rc=2),
         Case("roost lock --check (held by a glob)", ["--agent", "bench", "lock", "--check", GLOB],
-             big_target=3.0),
+             big_target=3.0, rc=0, big_rc=2),
+        Case("reference: sh + sqlite3 running the script of lock --check (held)",
+             ["sh", str(REF / "script.sh"), "check_held"], owner="reference", raw=True, setup=_dump),
+        Case("reference: sh + sqlite3 running the script of lock --check (held by a glob)",
+             ["sh", str(REF / "script.sh"), "check_glob"], owner="reference", raw=True),
     ]
