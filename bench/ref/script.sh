@@ -5,8 +5,8 @@
 # that file. The same statements and the same .read files as the command,
 # without any of roost's shell code: the command's row minus this one is
 # what parsing and running roost's shell costs it. Exits 1 unless the
-# script ran to its status line (char 31, the literal byte below), so that a broken script cannot
-# pass for a fast one.
+# script ran to its status line (char 31, the literal byte below), so that
+# a broken script cannot pass for a fast one.
 o=$(exec sqlite3 -batch -bail -init /dev/null "$ROOST_DB" 2>&1 < "$ROOST_DB.$1.sql")
 case $o in
   *''*) printf '%s\n' "$o" ;;
