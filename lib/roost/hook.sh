@@ -101,17 +101,16 @@ INSERT INTO temp.sqlite_parameters VALUES ('@now', $_roost_now), ('@event', '$_r
   ('@env_claude', $_roost_hc), ('@env_gemini', $_roost_hgm), ('@env_copilot', $_roost_he),
   ('@check', 1);
 INSERT INTO roost_ctx VALUES ('now', @now);
-SELECT char(31) || strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || char(9) || '-' || char(9) || '-' || char(9) || char(9) || char(9) || CASE
+INSERT INTO roost_err SELECT 0, CASE
   WHEN a != $_ROOST_APP_ID THEN 'not a roost database'
   WHEN v > $_ROOST_SCHEMA THEN 'database schema version ' || v || ' is newer than this roost ($_ROOST_SCHEMA)'
   ELSE 'database schema version ' || v || ' needs migrating to $_ROOST_SCHEMA' END || ': allowed'
   FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
                (SELECT user_version FROM pragma_user_version) AS v)
   WHERE a != $_ROOST_APP_ID OR v != $_ROOST_SCHEMA;
-INSERT INTO roost_err(rc) SELECT NULL
-  FROM (SELECT (SELECT application_id FROM pragma_application_id) AS a,
-               (SELECT user_version FROM pragma_user_version) AS v)
-  WHERE a != $_ROOST_APP_ID OR v != $_ROOST_SCHEMA;
+SELECT char(31) || strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || char(9) || '-' || char(9) || '-' || char(9) || char(9) || char(9) || msg
+  FROM roost_err LIMIT 1;
+INSERT INTO roost_err(rc) SELECT NULL FROM roost_err LIMIT 1;
 CREATE TEMP TABLE hook_in(p);
 .import --ascii /dev/fd/3 hook_in
 "
