@@ -192,13 +192,14 @@ def test_task_add_refuses_unknown_dependencies_queues_and_agents_and_bad_targets
     ["queue", "add", "q", "--handler", "role:dev\n"],
     ["task", "add", "t", "--for", "role:dev\n"],                # was stored with its newline
     ["task", "add", "t", "--queue", "q\n"],
-    ["config", "set", "task_notify", "role:dev\n"],
+    ["config", "task_notify", "role:dev\n"],
 ])
 def test_a_name_with_a_trailing_newline_is_refused_with_64_and_nothing_is_stored(db, roost, args):
     before = _dump(db)
     r = roost(*args, agent="alice")
     assert r.rc == 64, (args, r)
-    assert r.err.startswith("roost: ") and "\n" in r.err, r
+    # The refusal names the value, its newline escaped ('q\n').
+    assert r.err.startswith("roost: ") and "\\n'" in r.err, r
     assert _dump(db) == before
 
 
